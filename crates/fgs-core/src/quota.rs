@@ -1,0 +1,2 @@
+//! Tenant quotas (seed §5.2.1).
+

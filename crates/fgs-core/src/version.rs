@@ -1,0 +1,2 @@
+//! Published versions (seed §5.7.6, §5.7.7).
+

@@ -1,0 +1,4 @@
+//! Aliases with weighted additional versions (seed §5.7.1-§5.7.5).
+
+#[allow(unused_imports)]
+use crate::Emulator;

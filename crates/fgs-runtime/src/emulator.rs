@@ -1,0 +1,224 @@
+//! The [`Emulator`] handle and its [`EmulatorBuilder`].
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use fgs_core::clock::{Clock, SystemClock};
+use fgs_core::limits::Limits;
+use fgs_core::random::Randomness;
+use fgs_core::urn::{FunctionUrn, UrnDefaults};
+use fgs_core::{ErrorKind, Result};
+use parking_lot::RwLock;
+
+use crate::state::State;
+
+/// The default region id printed in URNs ([`EmulatorBuilder::region`]).
+pub const DEFAULT_REGION: &str = "local-1";
+/// The default project id ([`EmulatorBuilder::project_id`]).
+pub const DEFAULT_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+/// The default domain (account) id ([`EmulatorBuilder::domain_id`]).
+pub const DEFAULT_DOMAIN_ID: &str = "fgslocal";
+
+/// A local FunctionGraph: every function, version, alias, trigger and configuration of one
+/// project, managed with the platform's rules.
+///
+/// `Emulator` is a cheap, cloneable, thread-safe handle: clones share the same state. All
+/// state lives behind it (no globals); time comes from its [`Clock`] and ids from its seeded
+/// [`Randomness`].
+///
+/// ```
+/// use fgs_runtime::Emulator;
+/// let emu = Emulator::builder().seed(1).build()?;
+/// assert_eq!(emu.project_id(), fgs_runtime::DEFAULT_PROJECT_ID);
+/// # Ok::<(), fgs_core::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Emulator {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// What every clone of an [`Emulator`] shares.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) settings: Settings,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Randomness,
+    pub(crate) state: RwLock<State>,
+}
+
+/// Resolved builder settings.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) urn: UrnDefaults,
+    pub(crate) domain_id: String,
+    pub(crate) utc_offset: FixedOffset,
+    pub(crate) limits: Limits,
+}
+
+/// Builds an [`Emulator`]. Every setting has a default, stated on its method.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    region: String,
+    project_id: String,
+    domain_id: String,
+    utc_offset_seconds: i32,
+    clock: Option<Arc<dyn Clock>>,
+    seed: Option<u64>,
+    limits: Limits,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            region: DEFAULT_REGION.to_owned(),
+            project_id: DEFAULT_PROJECT_ID.to_owned(),
+            domain_id: DEFAULT_DOMAIN_ID.to_owned(),
+            utc_offset_seconds: 0,
+            clock: None,
+            seed: None,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The region id in URNs and `project_name`. Default [`DEFAULT_REGION`].
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// The project id (`namespace`, and the project in URNs). Default [`DEFAULT_PROJECT_ID`].
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = project_id.into();
+        self
+    }
+
+    /// The domain (account) id reported as `domain_id`. Default [`DEFAULT_DOMAIN_ID`].
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = domain_id.into();
+        self
+    }
+
+    /// The UTC offset, in seconds, of RFC 3339 timestamps and version names. Default 0 (UTC);
+    /// the seed's examples use `8 * 3600`.
+    pub fn utc_offset_seconds(mut self, seconds: i32) -> Self {
+        self.utc_offset_seconds = seconds;
+        self
+    }
+
+    /// The clock every timestamp comes from. Default [`SystemClock`]; tests pass a
+    /// [`fgs_core::clock::ManualClock`].
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Seeds the random source (ids, name suffixes, alias routing). Default: seeded from the
+    /// operating system.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The limits and quotas to enforce. Default [`Limits::default()`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Validates the settings and builds the emulator.
+    pub fn build(self) -> Result<Emulator> {
+        let check = |what: &str, value: &str| {
+            if value.is_empty() || value.contains(':') || value.chars().any(char::is_whitespace) {
+                Err(ErrorKind::InvalidParameter
+                    .with(format!("{what} '{value}' must be non-empty, without ':' or spaces")))
+            } else {
+                Ok(())
+            }
+        };
+        check("region", &self.region)?;
+        check("project id", &self.project_id)?;
+        check("domain id", &self.domain_id)?;
+        let utc_offset = FixedOffset::east_opt(self.utc_offset_seconds).ok_or_else(|| {
+            ErrorKind::InvalidParameter.with(format!(
+                "UTC offset {}s is out of range",
+                self.utc_offset_seconds
+            ))
+        })?;
+        let random = match self.seed {
+            Some(seed) => Randomness::seeded(seed),
+            None => Randomness::from_os(),
+        };
+        Ok(Emulator {
+            inner: Arc::new(Inner {
+                settings: Settings {
+                    urn: UrnDefaults::new(self.region, self.project_id),
+                    domain_id: self.domain_id,
+                    utc_offset,
+                    limits: self.limits,
+                },
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                random,
+                state: RwLock::new(State::default()),
+            }),
+        })
+    }
+}
+
+impl Emulator {
+    /// A builder with every default.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// An emulator with every default (system clock, OS-seeded randomness).
+    pub fn new() -> Self {
+        // The defaults are valid by construction.
+        Self::builder()
+            .build()
+            .expect("the default emulator settings are valid")
+    }
+
+    /// The project id this emulator serves.
+    pub fn project_id(&self) -> &str {
+        &self.inner.settings.urn.project_id
+    }
+
+    /// The region id in its URNs.
+    pub fn region(&self) -> &str {
+        &self.inner.settings.urn.region
+    }
+
+    /// The limits it enforces.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.settings.limits
+    }
+
+    /// The clock it reads time from.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Parses a `function_urn` in any of the seed's forms (§1.6.1) with this emulator's
+    /// region and project as defaults.
+    pub fn parse_urn(&self, urn: &str) -> Result<FunctionUrn> {
+        FunctionUrn::parse(urn, &self.inner.settings.urn)
+    }
+
+    /// The current time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// An RFC 3339 timestamp of `t` in the configured offset.
+    pub(crate) fn rfc3339(&self, t: DateTime<Utc>) -> String {
+        fgs_core::timefmt::rfc3339(t, self.inner.settings.utc_offset)
+    }
+}
+
+impl Default for Emulator {
+    fn default() -> Self {
+        Self::new()
+    }
+}

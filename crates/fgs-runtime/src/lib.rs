@@ -1,0 +1,26 @@
+//! `fgs-runtime`: the FunctionGraph emulator.
+//!
+//! An [`Emulator`] holds every function, version, alias, trigger and configuration of one
+//! project and manages them exactly as FunctionGraph does, with the seed's validation rules
+//! and `FSS.xxxx` error codes ([`fgs_core::Error`]). Its methods take and return the seed's
+//! request and response shapes (serde types from `fgs-core`), so the REST front end is a thin
+//! layer over it.
+#![deny(missing_docs)]
+
+mod aliases;
+mod async_config;
+mod dependencies;
+mod emulator;
+mod functions;
+mod logs;
+mod quotas;
+mod reserved;
+mod state;
+mod test_events;
+mod tracing_config;
+mod transfer;
+mod triggers;
+mod versions;
+
+pub use emulator::{DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder};
+pub use fgs_core::{Error, ErrorKind, Result};

@@ -1,0 +1,1 @@
+//! Tests: Async-invocation configuration per version (seed §5.13.1-§5.13.4).

@@ -1,0 +1,60 @@
+//! Shared helpers for the integration tests: an emulator on a manual clock, code packages.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use fgs_core::clock::ManualClock;
+use fgs_runtime::Emulator;
+
+/// The time every test starts at: 2024-05-01T12:00:00Z.
+pub const START: &str = "2024-05-01T12:00:00Z";
+
+/// An emulator on a manual clock at [`START`], seeded with 42, and its clock.
+pub fn emulator() -> (Emulator, Arc<ManualClock>) {
+    emulator_with(Emulator::builder())
+}
+
+/// Like [`emulator`], from a builder the test configured (limits, offset, ...).
+pub fn emulator_with(builder: fgs_runtime::EmulatorBuilder) -> (Emulator, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::at_rfc3339(START).unwrap());
+    let emu = builder.clock(clock.clone()).seed(42).build().unwrap();
+    (emu, clock)
+}
+
+/// The smallest valid wasm module (magic and version only).
+pub const EMPTY_WASM: &[u8] = b"\0asm\x01\0\0\0";
+
+/// A ZIP archive holding `files` (name, content), deflated.
+pub fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in files {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(content).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+/// Standard Base64 of `bytes`.
+pub fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Asserts that `result` failed with `code` (and the status the table gives it).
+#[track_caller]
+pub fn assert_code<T: std::fmt::Debug>(result: fgs_core::Result<T>, code: &str, status: u16) {
+    match result {
+        Ok(v) => panic!("expected {code}, got Ok({v:?})"),
+        Err(e) => {
+            assert_eq!(e.code(), code, "wrong code, message: {}", e.message());
+            assert_eq!(e.status(), status, "wrong status for {code}");
+        }
+    }
+}

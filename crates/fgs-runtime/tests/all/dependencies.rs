@@ -1,0 +1,1 @@
+//! Tests: Dependencies (seed §5.3).

@@ -1,0 +1,1 @@
+//! Tests: the FSS error table.

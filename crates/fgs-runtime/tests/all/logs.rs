@@ -1,0 +1,1 @@
+//! Tests: Log group and stream of a function (seed §5.9).

@@ -1,0 +1,19 @@
+//! Integration tests of `fgs-runtime`, all through the public API (one test binary).
+
+mod common;
+
+mod aliases;
+mod async_config;
+mod dependencies;
+mod errors;
+mod functions;
+mod logs;
+mod quotas;
+mod reserved;
+mod scenarios;
+mod test_events;
+mod tracing_config;
+mod transfer;
+mod triggers;
+mod urns;
+mod versions;

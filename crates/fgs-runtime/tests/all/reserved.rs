@@ -1,0 +1,1 @@
+//! Tests: Reserved-instance configuration (seed §5.10).

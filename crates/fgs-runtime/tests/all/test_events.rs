@@ -1,0 +1,1 @@
+//! Tests: Test events (seed §5.4).

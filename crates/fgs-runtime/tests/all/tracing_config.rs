@@ -1,0 +1,1 @@
+//! Tests: Tracing configuration (seed §5.5).

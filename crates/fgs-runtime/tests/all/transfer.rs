@@ -1,0 +1,1 @@
+//! Tests: Export and import of a function as a ZIP package (seed §5.11).

@@ -1,0 +1,1 @@
+//! Tests: function URNs, every form and malformed input.

@@ -1,0 +1,1 @@
+//! Tests: Publishing and listing versions (seed §5.7.6, §5.7.7).
