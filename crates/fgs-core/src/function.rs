@@ -283,3 +283,56 @@ pub struct FunctionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_image: Option<CustomImage>,
 }
+
+/// The body of create function (seed §5.6.2, Table 5-138).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateFunctionRequest {
+    /// Function name: 1..60 characters, starts with a letter, ends with a letter or digit,
+    /// letters, digits, `-` and `_` only.
+    pub func_name: String,
+    /// Package (app).
+    pub package: String,
+    /// Runtime.
+    pub runtime: String,
+    /// Timeout in seconds, 3..900.
+    pub timeout: u32,
+    /// `file.export`.
+    pub handler: String,
+    /// Memory in MB.
+    pub memory_size: u32,
+    /// `inline`, `zip`, `obs` or `jar`.
+    pub code_type: String,
+    /// Code URL for `obs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_url: Option<String>,
+    /// Code file name (required for `zip` and `jar`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_filename: Option<String>,
+    /// Environment variables, a JSON object of strings sent as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    /// Agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xrole: Option<String>,
+    /// App agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_xrole: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The code; a blank `file` installs the built-in default handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub func_code: Option<FuncCode>,
+    /// Initializer, `file.export`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initializer_handler: Option<String>,
+    /// Initializer timeout, 1..300.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initializer_timeout: Option<u32>,
+    /// Enterprise project id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// `v1` or `v2` (default `v2`).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub func_type: Option<String>,
+}

@@ -1,2 +1,1 @@
 //! Function logs in LTS (seed §5.9): log group and stream ids.
-

@@ -1,2 +1,1 @@
 //! Tenant quotas (seed §5.2.1).
-

@@ -194,7 +194,14 @@ impl FunctionUrn {
         let bad = |why: &str| ErrorKind::InvalidFunctionUrn.with(format!("'{text}': {why}"));
         let (region, project, package, name, qualifier, form) = match fields.as_slice() {
             [name] => (None, None, None, *name, None, UrnForm::Name),
-            [package, name] => (None, None, Some(*package), *name, None, UrnForm::PackageName),
+            [package, name] => (
+                None,
+                None,
+                Some(*package),
+                *name,
+                None,
+                UrnForm::PackageName,
+            ),
             [project, package, name] => (
                 None,
                 Some(*project),
@@ -228,7 +235,9 @@ impl FunctionUrn {
                 UrnForm::Full,
             ),
             [_, _, _, _, _, _, _] | [_, _, _, _, _, _, _, _] => {
-                return Err(bad("a 7- or 8-field URN starts with 'urn:fss:' and has 'function' as its 5th field"));
+                return Err(bad(
+                    "a 7- or 8-field URN starts with 'urn:fss:' and has 'function' as its 5th field",
+                ));
             }
             _ => {
                 return Err(bad(&format!(

@@ -131,8 +131,9 @@ impl EmulatorBuilder {
     pub fn build(self) -> Result<Emulator> {
         let check = |what: &str, value: &str| {
             if value.is_empty() || value.contains(':') || value.chars().any(char::is_whitespace) {
-                Err(ErrorKind::InvalidParameter
-                    .with(format!("{what} '{value}' must be non-empty, without ':' or spaces")))
+                Err(ErrorKind::InvalidParameter.with(format!(
+                    "{what} '{value}' must be non-empty, without ':' or spaces"
+                )))
             } else {
                 Ok(())
             }

@@ -15,6 +15,7 @@ mod functions;
 mod logs;
 mod quotas;
 mod reserved;
+#[allow(dead_code)] // Fields are filled in by the modules that own them.
 mod state;
 mod test_events;
 mod tracing_config;
@@ -22,5 +23,7 @@ mod transfer;
 mod triggers;
 mod versions;
 
-pub use emulator::{DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder};
+pub use emulator::{
+    DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,
+};
 pub use fgs_core::{Error, ErrorKind, Result};
