@@ -27,3 +27,8 @@ pub use emulator::{
     DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,
 };
 pub use fgs_core::{Error, ErrorKind, Result};
+
+/// The README's embedding example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctest;
