@@ -246,19 +246,13 @@ impl FunctionUrn {
                 )));
             }
         };
-        if let Some(region) = region {
-            if !valid_segment(region) {
-                return Err(bad("invalid region field"));
-            }
-        }
-        if let Some(project) = project {
-            if !valid_segment(project) {
-                return Err(bad("invalid project id field"));
-            }
-        }
-        if let Some(package) = package {
-            if !valid_segment(package) {
-                return Err(bad("invalid package field"));
+        for (what, value) in [
+            ("region", region),
+            ("project id", project),
+            ("package", package),
+        ] {
+            if value.is_some_and(|v| !valid_segment(v)) {
+                return Err(bad(&format!("invalid {what} field")));
             }
         }
         if !valid_segment(name) {
