@@ -11,14 +11,23 @@ fn defaults() -> UrnDefaults {
     UrnDefaults::new("cn-north-4", PROJECT)
 }
 
+/// (text, form, project, package, name, written qualifier)
+type Case = (
+    &'static str,
+    UrnForm,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<Qualifier>,
+);
+
 fn parse(s: &str) -> fgs_core::Result<FunctionUrn> {
     FunctionUrn::parse(s, &defaults())
 }
 
 #[test]
 fn every_form_parses_with_the_seed_defaults_and_prints_back() {
-    // (text, form, project, package, name, written qualifier)
-    let cases: &[(&str, UrnForm, &str, &str, &str, Option<Qualifier>)] = &[
+    let cases: &[Case] = &[
         ("test", UrnForm::Name, PROJECT, "default", "test", None),
         (
             "pkg:test",
