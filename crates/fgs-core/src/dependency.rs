@@ -157,7 +157,8 @@ impl DependencyRequest {
 /// or digit, only letters, digits, `_`, `.` and `-` (FSS.1024).
 pub fn check_name(name: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(ErrorKind::InvalidDependency.with(format!("dependency name '{name}' is invalid: {why}")))
+        Err(ErrorKind::InvalidDependency
+            .with(format!("dependency name '{name}' is invalid: {why}")))
     };
     if name.is_empty() {
         return bad("it is required");
@@ -196,8 +197,9 @@ pub fn check_zip(bytes: &[u8]) -> Result<()> {
     })?;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| {
-            ErrorKind::InvalidDependency
-                .with(format!("entry {i} of the dependency ZIP is unreadable: {e}"))
+            ErrorKind::InvalidDependency.with(format!(
+                "entry {i} of the dependency ZIP is unreadable: {e}"
+            ))
         })?;
         if entry.enclosed_name().is_none() {
             return Err(ErrorKind::InvalidDependency.with(format!(
@@ -223,7 +225,10 @@ pub fn unpack_zip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
             continue;
         }
         let Some(path) = entry.enclosed_name() else {
-            return Err(invalid(&format!("entry '{}' escapes the archive", entry.name())));
+            return Err(invalid(&format!(
+                "entry '{}' escapes the archive",
+                entry.name()
+            )));
         };
         let path = path.to_string_lossy().replace('\\', "/");
         let mut content = Vec::new();
@@ -409,7 +414,10 @@ impl DependencyFilter {
         self.public.is_none_or(|p| p == public)
             && self.dependency_type.is_none_or(|p| p == public)
             && self.runtime.as_ref().is_none_or(|r| &d.runtime == r)
-            && self.name.as_ref().is_none_or(|n| d.name.contains(n.as_str()))
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|n| d.name.contains(n.as_str()))
     }
 }
 

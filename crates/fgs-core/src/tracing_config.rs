@@ -72,10 +72,12 @@ impl UpdateTracingRequest {
                 tracing_ak: ak.to_owned(),
                 tracing_sk: sk.to_owned(),
             })),
-            (Some(_), None) => Err(ErrorKind::InvalidParameter
-                .with("tracing_sk is required when tracing_ak is set (send both empty to disable)")),
-            (None, Some(_)) => Err(ErrorKind::InvalidParameter
-                .with("tracing_ak is required when tracing_sk is set (send both empty to disable)")),
+            (Some(_), None) => Err(ErrorKind::InvalidParameter.with(
+                "tracing_sk is required when tracing_ak is set (send both empty to disable)",
+            )),
+            (None, Some(_)) => Err(ErrorKind::InvalidParameter.with(
+                "tracing_ak is required when tracing_sk is set (send both empty to disable)",
+            )),
         }
     }
 }

@@ -72,7 +72,10 @@ impl Emulator {
     /// `name` filters, in creation order, paged by `marker` / `maxitems` / `limit` (see
     /// [`ListDependenciesQuery::resolve`]). `count` is the number of matches and
     /// `next_marker` = min(marker + page size, count). A bad query value is 400 FSS.1001.
-    pub fn list_dependencies(&self, query: ListDependenciesQuery) -> Result<ListDependenciesResponse> {
+    pub fn list_dependencies(
+        &self,
+        query: ListDependenciesQuery,
+    ) -> Result<ListDependenciesResponse> {
         let filter = query.resolve()?;
         let state = self.inner.state.read();
         let mut matches: Vec<&Dependency> = state
@@ -290,8 +293,9 @@ pub(crate) fn expand_depend_list(state: &State, ids: &[String]) -> Result<Vec<Fu
                     .with(format!("depend_list names dependency '{id}' twice")));
             }
             let dep = state.dependencies.get(id).ok_or_else(|| {
-                ErrorKind::InvalidDependency
-                    .with(format!("depend_list names dependency '{id}', which does not exist"))
+                ErrorKind::InvalidDependency.with(format!(
+                    "depend_list names dependency '{id}', which does not exist"
+                ))
             })?;
             Ok(dep.info.to_function_dependency())
         })
@@ -403,7 +407,10 @@ mod tests {
         let files = dependency_files(&state, &[a.id.clone(), b.id.clone()]).unwrap();
         assert_eq!(files.keys().collect::<Vec<_>>(), ["common.txt", "lib/x.py"]);
         assert_eq!(files["common.txt"].as_slice(), b"from b");
-        assert_eq!(dependency_package(&state, &a.id).unwrap().len() as u64, a.size);
+        assert_eq!(
+            dependency_package(&state, &a.id).unwrap().len() as u64,
+            a.size
+        );
         let err = dependency_package(&state, "nope").unwrap_err();
         assert_eq!(err.code(), "FSS.1056");
     }

@@ -17,12 +17,16 @@ impl Emulator {
         let urn = self.parse_urn(function_urn)?;
         let state = self.inner.state.read();
         let entry = state.function(&urn)?;
-        entry.tracing.as_ref().map(TracingConfig::masked).ok_or_else(|| {
-            ErrorKind::NotFound.with(format!(
-                "can not find tracing aksk of function '{}'",
-                urn.name()
-            ))
-        })
+        entry
+            .tracing
+            .as_ref()
+            .map(TracingConfig::masked)
+            .ok_or_else(|| {
+                ErrorKind::NotFound.with(format!(
+                    "can not find tracing aksk of function '{}'",
+                    urn.name()
+                ))
+            })
     }
 
     /// Enables, changes or disables tracing (seed §5.5.2): both keys set enable or change it,
