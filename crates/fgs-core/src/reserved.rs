@@ -211,13 +211,13 @@ impl UpdateReservedInstancesRequest {
                         )));
                     }
                 }
-                if let (Some(start), Some(end)) = (c.start_time, c.expired_time) {
-                    if end <= start {
-                        return Err(ErrorKind::InvalidParameter.with(format!(
-                            "tactics_config.cron_configs[{i}].expired_time {end} is not after \
-                             start_time {start}"
-                        )));
-                    }
+                if let (Some(start), Some(end)) = (c.start_time, c.expired_time)
+                    && end <= start
+                {
+                    return Err(ErrorKind::InvalidParameter.with(format!(
+                        "tactics_config.cron_configs[{i}].expired_time {end} is not after \
+                         start_time {start}"
+                    )));
                 }
             }
             let mut seen = Vec::new();

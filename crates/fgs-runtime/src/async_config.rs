@@ -85,12 +85,12 @@ impl Emulator {
             ("destination_config.on_success", &valid.on_success),
             ("destination_config.on_failure", &valid.on_failure),
         ] {
-            if let Some(Destination::FunctionGraph { func_urn }) = dest {
-                if same_function(func_urn, &urn) {
-                    return Err(ErrorKind::InvalidParameter.with(format!(
-                        "{field}: the destination function '{func_urn}' is the function itself"
-                    )));
-                }
+            if let Some(Destination::FunctionGraph { func_urn }) = dest
+                && same_function(func_urn, &urn)
+            {
+                return Err(ErrorKind::InvalidParameter.with(format!(
+                    "{field}: the destination function '{func_urn}' is the function itself"
+                )));
             }
         }
         let created_time = entry
@@ -274,4 +274,81 @@ fn no_config(urn: &FunctionUrn, qualifier: &Qualifier) -> fgs_core::Error {
         "no async invoke config for '{}' (qualifier '{qualifier}')",
         urn.with_qualifier(Some(qualifier.clone())).full()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use fgs_core::async_config::{Destination, PutAsyncConfigRequest};
+    use fgs_core::clock::ManualClock;
+    use fgs_core::function::CreateFunctionRequest;
+
+    use crate::Emulator;
+
+    fn emulator_with_function() -> (Emulator, String) {
+        let clock = Arc::new(ManualClock::at_rfc3339("2024-05-01T12:00:00Z").unwrap());
+        let emu = Emulator::builder().clock(clock).seed(1).build().unwrap();
+        let config = emu
+            .create_function(CreateFunctionRequest {
+                func_name: "f".into(),
+                package: "default".into(),
+                runtime: "Python3.9".into(),
+                timeout: 30,
+                handler: "index.handler".into(),
+                memory_size: 128,
+                code_type: "inline".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        (emu, config.func_urn)
+    }
+
+    #[test]
+    fn effective_config_defaults_when_none_is_stored() {
+        // DECISIONS "Async": the §5.13.3 defaults apply when no config exists.
+        let (emu, urn) = emulator_with_function();
+        let eff = emu
+            .effective_async_config(&emu.parse_urn(&urn).unwrap())
+            .unwrap();
+        assert_eq!(eff.max_async_event_age_in_seconds, 3600);
+        assert_eq!(eff.max_async_retry_attempts, 1);
+        assert!(!eff.configured);
+        assert_eq!(eff.on_success, None);
+    }
+
+    #[test]
+    fn effective_config_reads_the_stored_one_with_parsed_destinations() {
+        let (emu, urn) = emulator_with_function();
+        let req: PutAsyncConfigRequest = serde_json::from_value(serde_json::json!({
+            "max_async_retry_attempts": 3,
+            "destination_config": {
+                "on_success": {"destination": "DIS", "param": "{\"stream_name\":\"s1\"}"},
+                "on_failure": {"destination": "FunctionGraph", "param": "{\"func_urn\":\"other\"}"}
+            }
+        }))
+        .unwrap();
+        emu.put_async_invoke_config(&urn, req).unwrap();
+        let eff = emu
+            .effective_async_config(&emu.parse_urn(&urn).unwrap())
+            .unwrap();
+        assert!(eff.configured);
+        assert_eq!(eff.max_async_retry_attempts, 3);
+        assert_eq!(
+            eff.on_success,
+            Some(Destination::Dis {
+                stream_name: "s1".into()
+            })
+        );
+        match eff.on_failure {
+            Some(Destination::FunctionGraph { func_urn }) => assert_eq!(func_urn.name(), "other"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(
+            emu.effective_async_config(&emu.parse_urn("nobody").unwrap())
+                .unwrap_err()
+                .code(),
+            "FSS.1051"
+        );
+    }
 }
