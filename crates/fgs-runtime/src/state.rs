@@ -48,6 +48,8 @@ pub(crate) struct State {
     pub(crate) dependencies: BTreeMap<String, Dependency>,
     /// Sequence number given to the next created function or dependency (list order).
     pub(crate) next_seq: u64,
+    /// The project's LTS log group, once `enable-lts-logs` (seed §5.9.2) was called.
+    pub(crate) lts: Option<fgs_core::logs::LtsGroup>,
 }
 
 /// One version of a function: `latest` or a published, immutable snapshot.

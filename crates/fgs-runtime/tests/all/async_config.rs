@@ -1,1 +1,0 @@
-//! Tests: Async-invocation configuration per version (seed §5.13.1-§5.13.4).
