@@ -154,15 +154,23 @@ impl ApigEventData {
         })
     }
 
-    /// Whether two APIs answer the same requests: same group, environment and path, and
-    /// methods that overlap (`ANY` overlaps every method).
+    /// Whether two APIs answer the same requests: same gateway instance (none for the
+    /// shared APIG), group, environment and path, and methods that overlap (`ANY` overlaps
+    /// every method).
     pub(crate) fn same_route(&self, other: &ApigEventData) -> bool {
-        self.group_id == other.group_id
+        self.same_group(other)
             && self.env_id == other.env_id
             && self.path == other.path
             && (self.req_method == other.req_method
                 || self.req_method == "ANY"
                 || other.req_method == "ANY")
+    }
+}
+
+impl ApigEventData {
+    /// Whether both APIs are in the same group of the same gateway instance.
+    pub(crate) fn same_group(&self, other: &ApigEventData) -> bool {
+        self.instance_id == other.instance_id && self.group_id == other.group_id
     }
 }
 

@@ -14,9 +14,9 @@
 //! Project-wide (any function, any qualifier), because the resource is shared:
 //! - OBS FSS.1108 (403): a bucket notification that overlaps another OBS trigger's (same
 //!   bucket, an event both cover, prefixes and suffixes that can both match one object).
-//! - APIG family FSS.1146 (409): an API on the same group, environment and path whose
-//!   methods overlap (`ANY` overlaps all); FSS.1147 (409): the same API `name` in the same
-//!   group.
+//! - APIG family FSS.1146 (409): an API on the same gateway instance (none for APIG), group,
+//!   environment and path whose methods overlap (`ANY` overlaps all); FSS.1147 (409): the
+//!   same API `name` in the same group of the same instance.
 //!
 //! Names, among triggers of the same type on the same function (any qualifier): TIMER,
 //! OBS and CTS names are unique, FSS.1307 (400). Source duplicates are checked first.
@@ -141,17 +141,13 @@ impl EventData {
                     b.req_method, a.path, a.group_id
                 ),
             ),
-            (EventData::Apig(a), EventData::Apig(b))
-                if a.group_id == b.group_id && a.name == b.name =>
-            {
-                dup(
-                    ErrorKind::ApiNameExists,
-                    format!(
-                        "API name '{}' already exists in group '{}'",
-                        a.name, a.group_id
-                    ),
-                )
-            }
+            (EventData::Apig(a), EventData::Apig(b)) if a.same_group(b) && a.name == b.name => dup(
+                ErrorKind::ApiNameExists,
+                format!(
+                    "API name '{}' already exists in group '{}'",
+                    a.name, a.group_id
+                ),
+            ),
             _ => None,
         }
     }

@@ -159,8 +159,8 @@ pub enum EventData {
     Dis(DisEventData),
     /// OBS.
     Obs(ObsEventData),
-    /// APIG, DEDICATEDGATEWAY and APIC.
-    Apig(ApigEventData),
+    /// APIG, DEDICATEDGATEWAY and APIC (boxed: the largest variant).
+    Apig(Box<ApigEventData>),
     /// TIMER.
     Timer(TimerEventData),
     /// LTS.
@@ -186,7 +186,12 @@ impl EventData {
             TriggerType::Obs => EventData::Obs(ObsEventData::parse(&f)?),
             TriggerType::Apig | TriggerType::DedicatedGateway | TriggerType::Apic => {
                 let needs_instance = ty != TriggerType::Apig;
-                EventData::Apig(ApigEventData::parse(&f, needs_instance, ty.code(), ctx)?)
+                EventData::Apig(Box::new(ApigEventData::parse(
+                    &f,
+                    needs_instance,
+                    ty.code(),
+                    ctx,
+                )?))
             }
             TriggerType::Timer => {
                 let timer = TimerEventData::parse(&f)?;

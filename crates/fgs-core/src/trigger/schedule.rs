@@ -115,7 +115,7 @@ pub enum Schedule {
 #[derive(Clone)]
 pub struct CronSchedule {
     source: String,
-    inner: cron::Schedule,
+    inner: Box<cron::Schedule>,
 }
 
 impl CronSchedule {
@@ -286,7 +286,10 @@ fn parse_cron(schedule: &str) -> Result<Schedule> {
             format_args!("is not a valid cron expression: {e}"),
         )
     })?;
-    Ok(Schedule::Cron(CronSchedule { source, inner }))
+    Ok(Schedule::Cron(CronSchedule {
+        source,
+        inner: Box::new(inner),
+    }))
 }
 
 /// `@every` followed by `<n>h`, `<n>m`, `<n>s` parts (in any order, each at most once).
