@@ -2,6 +2,7 @@
 //!
 //! - `create`: the create rules of §5.12.3 (qualifiers, types, status, defaults, server
 //!   fields, names, counts, duplicates), code and status asserted.
+//! - `duplicates`: per-type duplicates, OBS/APIG conflicts and trigger names.
 //! - `event_data`: a table of malformed `event_data` per type, and random JSON that must
 //!   never panic.
 //! - `manage`: list, get, update, delete and delete-all (§5.12.1, §5.12.2, §5.12.4-§5.12.6).
@@ -9,13 +10,16 @@
 //! - `schedule`: the parsed TIMER schedule's firings over a simulated day.
 
 mod create;
+mod duplicates;
 mod event_data;
 mod golden;
 mod manage;
 mod schedule;
 
+use fgs_core::alias::CreateAliasRequest;
 use fgs_core::function::{CreateFunctionRequest, FuncCode};
 use fgs_core::trigger::{CreateTriggerRequest, Trigger};
+use fgs_core::version::PublishVersionRequest;
 use fgs_runtime::Emulator;
 use serde_json::{Value, json};
 
@@ -130,3 +134,28 @@ pub(super) const TYPES: [&str; 12] = [
     "DEDICATEDGATEWAY",
     "APIC",
 ];
+
+/// Publishes `latest` of `urn` as `version`.
+pub(super) fn publish(emu: &Emulator, urn: &str, version: &str) {
+    emu.publish_version(
+        urn,
+        PublishVersionRequest {
+            version: Some(version.to_owned()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+/// Creates alias `name` of `version`.
+pub(super) fn alias(emu: &Emulator, urn: &str, name: &str, version: &str) {
+    emu.create_alias(
+        urn,
+        CreateAliasRequest {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
