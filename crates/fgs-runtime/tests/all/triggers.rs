@@ -1,1 +1,0 @@
-//! Tests: Triggers as data (seed §5.12): create, list, get, update status, delete.
