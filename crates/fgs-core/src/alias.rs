@@ -99,7 +99,9 @@ pub struct UpdateAliasRequest {
 pub fn validate_alias_name(name: &str) -> Result<()> {
     let bad = |why: &str| ErrorKind::InvalidAlias.with(format!("alias name '{name}' {why}"));
     if name.is_empty() || name.chars().count() > MAX_ALIAS_NAME_LEN {
-        return Err(bad(&format!("must have 1 to {MAX_ALIAS_NAME_LEN} characters")));
+        return Err(bad(&format!(
+            "must have 1 to {MAX_ALIAS_NAME_LEN} characters"
+        )));
     }
     if name.eq_ignore_ascii_case(LATEST) {
         return Err(bad("is reserved for the working head"));
@@ -190,16 +192,14 @@ pub fn validate_weights<'a>(
 /// the additional version when `draw < weight`, else the major version. So a weight `w`
 /// routes `w`% of invocations to the additional version (0 never, 100 always).
 pub fn route(alias: &Alias, draw: u32) -> &str {
-    if let Some((version, &weight)) = alias
+    match alias
         .additional_version_weights
         .as_ref()
         .and_then(|w| w.iter().next())
     {
-        if i64::from(draw) < weight {
-            return version;
-        }
+        Some((version, &weight)) if i64::from(draw) < weight => version,
+        _ => &alias.version,
     }
-    &alias.version
 }
 
 #[cfg(test)]
@@ -222,7 +222,11 @@ mod tests {
             "v20240101-120000",
             &"a".repeat(64),
         ] {
-            assert_eq!(validate_alias_name(bad).unwrap_err().code(), "FSS.1014", "{bad}");
+            assert_eq!(
+                validate_alias_name(bad).unwrap_err().code(),
+                "FSS.1014",
+                "{bad}"
+            );
         }
     }
 

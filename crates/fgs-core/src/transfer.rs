@@ -302,10 +302,19 @@ mod tests {
         };
         assert_eq!(q(None, None, None).parts().unwrap(), (true, true));
         assert_eq!(q(None, None, Some("code")).parts().unwrap(), (false, true));
-        assert_eq!(q(None, None, Some("config")).parts().unwrap(), (true, false));
+        assert_eq!(
+            q(None, None, Some("config")).parts().unwrap(),
+            (true, false)
+        );
         assert_eq!(q(Some(false), None, None).parts().unwrap(), (false, true));
-        assert_eq!(q(None, Some(false), Some("code")).parts().unwrap(), (true, false));
-        assert_eq!(q(None, None, Some("all")).parts().unwrap_err().code(), "FSS.1001");
+        assert_eq!(
+            q(None, Some(false), Some("code")).parts().unwrap(),
+            (true, false)
+        );
+        assert_eq!(
+            q(None, None, Some("all")).parts().unwrap_err().code(),
+            "FSS.1001"
+        );
         let none = q(Some(false), Some(false), None).parts().unwrap_err();
         assert_eq!(none.code(), "FSS.1001");
     }

@@ -169,7 +169,17 @@ mod tests {
         for ok in ["v1", "v1.0", "prod_2", "a", "V-20240101-120000"] {
             assert!(validate_version_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "1v", "v1-", "LATEST", "latest", "v 1", "v:1", "v!1", &"a".repeat(43)] {
+        for bad in [
+            "",
+            "1v",
+            "v1-",
+            "LATEST",
+            "latest",
+            "v 1",
+            "v:1",
+            "v!1",
+            &"a".repeat(43),
+        ] {
             assert_eq!(validate_version_name(bad).unwrap_err().code(), "FSS.1015");
         }
     }

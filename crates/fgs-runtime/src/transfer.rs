@@ -48,9 +48,7 @@ impl Emulator {
         let (with_config, with_code) = query.parts()?;
         let (config, code) = {
             let state = self.inner.state.read();
-            let version = state
-                .function(&urn)?
-                .version(urn.effective_qualifier())?;
+            let version = state.function(&urn)?.version(urn.effective_qualifier())?;
             (version.config.clone(), version.code.clone())
         };
         let code_name = config.code_filename.clone().unwrap_or_default();
@@ -113,8 +111,9 @@ impl Emulator {
             None => (plain_create(&req, &package, &req.file_code), None),
             Some(pkg) => {
                 let code = pkg.code.ok_or_else(|| {
-                    ErrorKind::FunctionCodeBlank
-                        .with("the export package carries no code (it was exported with code=false)")
+                    ErrorKind::FunctionCodeBlank.with(
+                        "the export package carries no code (it was exported with code=false)",
+                    )
                 })?;
                 let file = base64::engine::general_purpose::STANDARD.encode(&code);
                 match pkg.manifest.function {
@@ -131,10 +130,11 @@ impl Emulator {
                     }
                     Some(Value::Object(function)) => {
                         let mut create = function.clone();
-                        for key in IDENTITY_FIELDS
-                            .iter()
-                            .chain(&["depend_list", "dependencies", "func_code"])
-                        {
+                        for key in IDENTITY_FIELDS.iter().chain(&[
+                            "depend_list",
+                            "dependencies",
+                            "func_code",
+                        ]) {
                             create.remove(*key);
                         }
                         create.insert("func_name".into(), json!(req.func_name));
@@ -150,8 +150,9 @@ impl Emulator {
             }
         };
         let create: CreateFunctionRequest = serde_json::from_value(create).map_err(|e| {
-            ErrorKind::InvalidFunctionCode
-                .with(format!("the package's configuration cannot be imported: {e}"))
+            ErrorKind::InvalidFunctionCode.with(format!(
+                "the package's configuration cannot be imported: {e}"
+            ))
         })?;
         let created = self.create_function(create)?;
         let urn = self.parse_urn(&config_urn(&created))?;
@@ -171,8 +172,9 @@ impl Emulator {
     ) -> Result<FunctionConfig> {
         let urn = self.parse_urn(&config_urn(created))?;
         let invalid = |e: serde_json::Error| {
-            ErrorKind::InvalidFunctionCode
-                .with(format!("the package's configuration cannot be imported: {e}"))
+            ErrorKind::InvalidFunctionCode.with(format!(
+                "the package's configuration cannot be imported: {e}"
+            ))
         };
         let created_value = serde_json::to_value(created).map_err(invalid)?;
         for key in IDENTITY_FIELDS {
@@ -187,8 +189,10 @@ impl Emulator {
             .get("depend_list")
             .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
             .map(|ids| ids.into_iter().filter(|id| known(id)).collect());
-        let dependencies: Option<Vec<Value>> =
-            exported.get("dependencies").and_then(Value::as_array).map(|deps| {
+        let dependencies: Option<Vec<Value>> = exported
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .map(|deps| {
                 deps.iter()
                     .filter(|d| d.get("id").and_then(Value::as_str).is_some_and(known))
                     .cloned()
