@@ -131,12 +131,12 @@ pub fn check_initializer(
     timeout: Option<i64>,
 ) -> Result<(Option<String>, Option<u32>)> {
     let handler = handler.filter(|h| !h.is_empty());
-    if let Some(h) = handler {
-        if !is_valid_handler(h) {
-            return Err(ErrorKind::InvalidInitializer.with(format!(
-                "initializer_handler '{h}' must have the form 'file.export' (e.g. 'index.init')"
-            )));
-        }
+    if let Some(h) = handler
+        && !is_valid_handler(h)
+    {
+        return Err(ErrorKind::InvalidInitializer.with(format!(
+            "initializer_handler '{h}' must have the form 'file.export' (e.g. 'index.init')"
+        )));
     }
     let timeout = match timeout {
         None => None,
@@ -239,12 +239,12 @@ pub fn check_strategy(strategy: &StrategyConfig, func_type: &str) -> Result<()> 
     if let Some(c) = strategy.concurrency {
         check_max_instances("strategy_config.concurrency", c, func_type)?;
     }
-    if let Some(n) = strategy.concurrent_num {
-        if !(-1..=200_000).contains(&n) {
-            return Err(ErrorKind::InvalidParameter.with(format!(
-                "strategy_config.concurrent_num {n} is outside -1..200000"
-            )));
-        }
+    if let Some(n) = strategy.concurrent_num
+        && !(-1..=200_000).contains(&n)
+    {
+        return Err(ErrorKind::InvalidParameter.with(format!(
+            "strategy_config.concurrent_num {n} is outside -1..200000"
+        )));
     }
     Ok(())
 }
