@@ -295,6 +295,74 @@ mod tests {
         assert_eq!(err.code(), "FSS.1011");
     }
 
+    fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut w = zip::ZipWriter::new(&mut out);
+        for (name, content) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(content).unwrap();
+        }
+        w.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn zip_lookup_finds_the_handler_and_initializer_modules() {
+        let wasm: &[u8] = b"\0asm\x01\0\0\0";
+        let zip = zip_of(&[
+            ("index.wasm", wasm),
+            ("lib/init.wasm", wasm),
+            ("a.txt", b"x"),
+        ]);
+        let code =
+            CodePackage::upload(zip.clone(), CodeOrigin::Package, &Limits::default()).unwrap();
+        assert_eq!(code.kind, CodeKind::Zip);
+        assert_eq!(code.bytes, zip, "original bytes kept");
+        assert_eq!(code.files.len(), 3);
+        assert_eq!(
+            code.module_for("index.handler"),
+            HandlerModule::Wasm {
+                module: wasm,
+                export: "handler"
+            }
+        );
+        assert_eq!(
+            code.module_for("lib/init.setup"),
+            HandlerModule::Wasm {
+                module: wasm,
+                export: "setup"
+            }
+        );
+        assert_eq!(
+            code.module_for("main.handler"),
+            HandlerModule::Missing { file: "main" }
+        );
+        assert_eq!(
+            code.module_for("nodot"),
+            HandlerModule::Missing { file: "" }
+        );
+    }
+
+    #[test]
+    fn inline_source_is_stored_but_has_no_module() {
+        let code = CodePackage::upload(
+            b"def handler(): pass".to_vec(),
+            CodeOrigin::Inline,
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(code.kind, CodeKind::Source);
+        assert_eq!(
+            code.module_for("index.handler"),
+            HandlerModule::Missing { file: "index" }
+        );
+        let err = CodePackage::upload(b"x".to_vec(), CodeOrigin::Package, &Limits::default())
+            .unwrap_err();
+        assert_eq!(err.code(), "FSS.1011");
+    }
+
     #[test]
     fn from_bytes_never_fails() {
         assert_eq!(
