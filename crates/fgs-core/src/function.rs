@@ -6,6 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod api;
+pub mod rules;
+
+pub use api::*;
+
 /// The memory sizes a function may have, in MB (seed §1.6.1).
 pub const MEMORY_SIZES: [u32; 13] = [
     128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096,
@@ -29,8 +34,13 @@ pub struct StrategyConfig {
     /// Maximum number of instances; see the type docs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i64>,
-    /// Maximum concurrent requests per instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Maximum concurrent requests per instance (`concurrent_number`, the spelling of seed
+    /// Table 5-210, is accepted on input).
+    #[serde(
+        default,
+        alias = "concurrent_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub concurrent_num: Option<i64>,
 }
 
@@ -294,12 +304,12 @@ pub struct CreateFunctionRequest {
     pub package: String,
     /// Runtime.
     pub runtime: String,
-    /// Timeout in seconds, 3..900.
-    pub timeout: u32,
+    /// Timeout in seconds, 3..900 (FSS.1008).
+    pub timeout: i64,
     /// `file.export`.
     pub handler: String,
-    /// Memory in MB.
-    pub memory_size: u32,
+    /// Memory in MB, one of [`MEMORY_SIZES`] (FSS.1007).
+    pub memory_size: i64,
     /// `inline`, `zip`, `obs` or `jar`.
     pub code_type: String,
     /// Code URL for `obs`.
@@ -326,9 +336,9 @@ pub struct CreateFunctionRequest {
     /// Initializer, `file.export`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initializer_handler: Option<String>,
-    /// Initializer timeout, 1..300.
+    /// Initializer timeout, 1..300 (FSS.1405).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initializer_timeout: Option<u32>,
+    pub initializer_timeout: Option<i64>,
     /// Enterprise project id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,

@@ -22,6 +22,7 @@ pub mod runtime;
 pub mod test_event;
 pub mod timefmt;
 pub mod tracing_config;
+pub mod transfer;
 pub mod trigger;
 pub mod urn;
 pub mod version;
