@@ -371,3 +371,43 @@ fn seed_import_body_with_package() {
     assert!(imported.func_urn.ends_with(":function:apps:test"));
     assert!(emu.get_function_config("apps:test").is_ok());
 }
+
+/// An edited export package is validated with the rules of create and update config: the
+/// import is refused with the rule's code and leaves no function behind.
+#[test]
+fn edited_packages_are_validated() {
+    let (emu, _) = emulator();
+    create(&emu, "src");
+    let export = emu
+        .export_function("src", &ExportFunctionQuery::default())
+        .unwrap();
+    let files = entries(&export.bytes);
+    let edited = |key: &str, value: Value| {
+        let mut m = manifest(&export);
+        m["function"][key] = value;
+        let m = serde_json::to_vec(&m).unwrap();
+        let mut parts: Vec<(&str, &[u8])> = vec![("function.json", &m)];
+        parts.extend(
+            files
+                .iter()
+                .filter(|(n, _)| n != "function.json")
+                .map(|(n, b)| (n.as_str(), b.as_slice())),
+        );
+        b64(&zip_of(&parts))
+    };
+    for (key, value, code, status) in [
+        ("memory_size", json!(100), "FSS.1007", 400),
+        ("timeout", json!(901), "FSS.1008", 400),
+        (
+            "strategy_config",
+            json!({"concurrency": 5000}),
+            "FSS.0400",
+            400,
+        ),
+    ] {
+        let body = json!({"func_name": "dst", "file_name": "src.zip", "file_type": "zip",
+            "file_code": edited(key, value)});
+        assert_code(emu.import_function(import_req(body)), code, status);
+        assert_code(emu.get_function_config("dst"), "FSS.1051", 404);
+    }
+}
