@@ -73,9 +73,11 @@ impl Emulator {
     /// created with every rule and quota of create (409 `FSS.1061` when it exists, 403
     /// `FSS.1041`/`FSS.1042`, ...).
     ///
-    /// An export package's configuration is applied whole, except the identity fields (URN,
-    /// name, package, timestamps, `image_name`, digest and size, which come from the new
-    /// function), its LTS log ids, and dependencies that do not exist in this emulator.
+    /// An export package's configuration is validated with the rules of create and of update
+    /// config (§5.6.7; the function is removed again when a rule fails) and then applied
+    /// whole, except the identity fields (URN, name, package, timestamps, `image_name`,
+    /// digest and size, which come from the new function), its LTS log ids, and dependencies
+    /// that do not exist in this emulator.
     pub fn import_function(&self, req: ImportFunctionRequest) -> Result<FunctionConfig> {
         validate_function_name(&req.func_name)?;
         if req.file_name.trim().is_empty() {
@@ -158,9 +160,41 @@ impl Emulator {
         let urn = self.parse_urn(&config_urn(&created))?;
         let config = match exported {
             None => created,
-            Some(exported) => self.apply_exported(&created, exported)?,
+            Some(exported) => match self.configure_imported(&urn, exported) {
+                Ok(config) => config,
+                Err(e) => {
+                    // All or nothing: the half-imported function goes away again.
+                    let _ = self.delete_function(&urn.unqualified());
+                    return Err(e);
+                }
+            },
         };
         Ok(imported_view(config, &urn))
+    }
+
+    /// Validates the exported fields that create does not take with the rules of update
+    /// config (§5.6.7), then applies the exported configuration whole.
+    fn configure_imported(
+        &self,
+        urn: &fgs_core::urn::FunctionUrn,
+        exported: Map<String, Value>,
+    ) -> Result<FunctionConfig> {
+        let mut update = exported.clone();
+        for key in IDENTITY_FIELDS
+            .iter()
+            .chain(&["depend_list", "dependencies", "func_code"])
+        {
+            update.remove(*key);
+        }
+        update.insert("func_name".into(), json!(urn.name()));
+        let update = serde_json::from_value(Value::Object(update)).map_err(|e| {
+            ErrorKind::InvalidFunctionCode.with(format!(
+                "the package's configuration cannot be imported: {e}"
+            ))
+        })?;
+        self.update_function_config(&urn.full(), update)?;
+        let stored = self.get_function_config(&urn.full())?;
+        self.apply_exported(&stored, exported)
     }
 
     /// Sets the new function's `latest` configuration to the exported one, keeping the new

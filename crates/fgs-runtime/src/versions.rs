@@ -55,13 +55,13 @@ impl Emulator {
         };
         let description = req.description.unwrap_or_default();
         validate_description("the version", &description)?;
-        if let Some(digest) = req.digest.as_deref().filter(|d| !d.is_empty()) {
-            if digest != entry.latest.config.digest {
-                return Err(ErrorKind::PreconditionRequired.with(format!(
-                    "digest '{digest}' is not the digest of latest's code ('{}'); the code changed",
-                    entry.latest.config.digest
-                )));
-            }
+        if let Some(digest) = req.digest.as_deref().filter(|d| !d.is_empty())
+            && digest != entry.latest.config.digest
+        {
+            return Err(ErrorKind::PreconditionRequired.with(format!(
+                "digest '{digest}' is not the digest of latest's code ('{}'); the code changed",
+                entry.latest.config.digest
+            )));
         }
         if entry.aliases.contains_key(&name) {
             return Err(ErrorKind::InvalidVersion.with(format!(
@@ -81,15 +81,14 @@ impl Emulator {
                 entry.versions.len()
             )));
         }
-        if let Some((last_name, last)) = published_in_order(entry).last() {
-            if last.code.digest == entry.latest.code.digest
-                && comparable(&last.config) == comparable(&entry.latest.config)
-            {
-                return Err(ErrorKind::NothingToPublish.with(format!(
-                    "neither the code nor the configuration of function '{}' changed since version '{last_name}' was published",
-                    urn.name()
-                )));
-            }
+        if let Some((last_name, last)) = published_in_order(entry).last()
+            && last.code.digest == entry.latest.code.digest
+            && comparable(&last.config) == comparable(&entry.latest.config)
+        {
+            return Err(ErrorKind::NothingToPublish.with(format!(
+                "neither the code nor the configuration of function '{}' changed since version '{last_name}' was published",
+                urn.name()
+            )));
         }
         let mut config = entry.latest.config.clone();
         config.func_urn = urn
