@@ -34,7 +34,7 @@ fn main() -> Result<(), fgs_runtime::Error> {
             ..Default::default()
         },
     )?;
-    println!("published {}", v1.func_urn);
+    println!("published {}", v1.config.func_urn);
 
     let alias = emu.create_alias(
         "hello",

@@ -336,56 +336,6 @@ mod tests {
     /// drops the alias's reserved-instance and async configs. (Triggers are seeded into the
     /// state here; the trigger API has its own tests of the same rule.)
     #[test]
-    fn delete_alias_with_triggers_is_fss_1154() {
-        use crate::state::TriggerRecord;
-        let emu = Emulator::builder().seed(1).build().unwrap();
-        let req = serde_json::from_value(serde_json::json!({
-            "func_name": "f", "package": "default", "runtime": "Custom", "timeout": 3,
-            "handler": "index.handler", "memory_size": 128, "code_type": "inline",
-            "func_code": {"file": ""}
-        }))
-        .unwrap();
-        emu.create_function(req).unwrap();
-        let alias = |name: &str| CreateAliasRequest {
-            name: name.into(),
-            version: LATEST.into(),
-            ..Default::default()
-        };
-        emu.create_alias("f", alias("prod")).unwrap();
-        emu.create_alias("f", alias("dev")).unwrap();
-        let prod = Qualifier::Alias("prod".into());
-        {
-            let urn = emu.parse_urn("f").unwrap();
-            let mut state = emu.inner.state.write();
-            let entry = state.function_mut(&urn).unwrap();
-            entry.triggers.push(TriggerRecord {
-                qualifier: prod.clone(),
-                trigger: Default::default(),
-            });
-            entry.reserved.insert("prod".into(), Default::default());
-            entry
-                .async_configs
-                .insert("prod".into(), Default::default());
-            entry.async_configs.insert("dev".into(), Default::default());
-        }
-        let err = emu.delete_alias("f", "prod").unwrap_err();
-        assert_eq!((err.code(), err.status()), ("FSS.1154", 403));
-        assert!(emu.get_alias("f", "prod").is_ok());
-        {
-            let urn = emu.parse_urn("f").unwrap();
-            let mut state = emu.inner.state.write();
-            state.function_mut(&urn).unwrap().triggers.clear();
-        }
-        emu.delete_alias("f", "prod").unwrap();
-        let urn = emu.parse_urn("f").unwrap();
-        let state = emu.inner.state.read();
-        let entry = state.function(&urn).unwrap();
-        assert!(!entry.reserved.contains_key("prod"));
-        assert!(!entry.async_configs.contains_key("prod"));
-        assert!(entry.async_configs.contains_key("dev"));
-    }
-
-    #[test]
     fn routing_plain_qualifiers_and_missing_ones() {
         let entry = entry_with_alias(50);
         let random = Randomness::seeded(1);

@@ -168,7 +168,13 @@ impl Emulator {
             code,
             modified: now,
         };
-        state.functions.insert(key, FunctionEntry::new(seq, latest));
+        let mut entry = FunctionEntry::new(seq, latest);
+        if let Some(group) = state.lts.clone() {
+            // Logs are enabled for the project (§5.9.2): the new function gets its stream now.
+            self.attach_log_stream(&mut entry, &group);
+        }
+        let config = entry.latest.config.clone();
+        state.functions.insert(key, entry);
         Ok(config)
     }
 

@@ -6,9 +6,8 @@
 //! published versions' configs (so GET config shows them). It is idempotent: ids that exist
 //! are kept. [`Emulator::get_lts_log_detail`] (§5.9.1) returns the same ids; before logs are
 //! enabled it is 404 FSS.0404 (an emulator ruling: the seed documents only 200 and 403).
-//! A function created after enabling gets its stream on its first `get_lts_log_detail` or
-//! the next `enable_lts_logs`. The emulator never throttles, so §5.9.2's 429 FSS.0429 does
-//! not occur.
+//! A function created after enabling gets its stream at creation. The emulator never
+//! throttles, so §5.9.2's 429 FSS.0429 does not occur.
 
 use fgs_core::function::FunctionConfig;
 use fgs_core::logs::{LtsGroup, LtsLogDetail};

@@ -23,6 +23,7 @@ fn create(emu: &Emulator, name: &str) -> String {
         "handler": "index.handler",
         "memory_size": 128,
         "code_type": "zip",
+        "code_filename": "index.zip",
         "func_code": {"file": b64(&zip_of(&[("index.py", b"def handler(e, c):\n    return e\n")]))}
     }))
     .unwrap();

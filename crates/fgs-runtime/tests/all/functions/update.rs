@@ -122,7 +122,7 @@ fn update_code_depend_list_is_validated() {
     emu.create_function(req("f")).unwrap();
     let mut unknown = zip_code(EMPTY_WASM);
     unknown.depend_list = Some(vec!["no-such-dependency".into()]);
-    assert_code(emu.update_function_code("f", unknown), "FSS.1056", 404);
+    assert_code(emu.update_function_code("f", unknown), "FSS.1024", 400);
     let mut twice = zip_code(EMPTY_WASM);
     twice.depend_list = Some(vec!["d".into(), "d".into()]);
     assert_code(emu.update_function_code("f", twice), "FSS.1024", 400);
