@@ -18,7 +18,7 @@ use crate::state::{FunctionEntry, State};
 impl Emulator {
     /// Replaces the code of `latest` (seed §5.6.5) and returns the code view with the new
     /// code Base64 in `func_code.file`. Same code rules as create, except that a blank
-    /// `func_code.file` is FSS.1012; `depend_list` is checked (FSS.1056 unknown, FSS.1024 more
+    /// `func_code.file` is FSS.1012; `depend_list` is checked (FSS.1024 for an unknown id, more
     /// than 20 or repeated) and expanded into `dependencies`. `digest`, `code_size`,
     /// `image_name` and `last_modified` change. Refused for a published version or alias
     /// (FSS.1015) and while reserved instances exist (FSS.1077).
