@@ -15,6 +15,7 @@ pub mod error;
 pub mod function;
 pub mod limits;
 pub mod logs;
+pub mod metrics;
 pub mod quota;
 pub mod random;
 pub mod reserved;

@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Randomness,
     pub(crate) state: RwLock<State>,
+    /// Function metrics (seed §5.8), outside the state lock: see `crate::metrics`.
+    pub(crate) metrics: crate::metrics::MetricsStore,
 }
 
 /// Resolved builder settings.
@@ -162,6 +164,7 @@ impl EmulatorBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 random,
                 state: RwLock::new(State::default()),
+                metrics: crate::metrics::MetricsStore::default(),
             }),
         })
     }

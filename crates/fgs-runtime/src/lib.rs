@@ -13,6 +13,7 @@ mod dependencies;
 mod emulator;
 mod functions;
 mod logs;
+mod metrics;
 mod quotas;
 mod reserved;
 #[allow(dead_code)] // Fields are filled in by the modules that own them.
