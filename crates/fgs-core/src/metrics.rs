@@ -462,7 +462,10 @@ pub fn month_of(t: DateTime<Utc>, offset: FixedOffset) -> MonthKey {
 /// The month `back` months before `month`.
 pub fn month_minus(month: MonthKey, back: u32) -> MonthKey {
     let index = month.0 as i64 * 12 + (month.1 as i64 - 1) - back as i64;
-    (index.div_euclid(12) as i32, (index.rem_euclid(12) + 1) as u32)
+    (
+        index.div_euclid(12) as i32,
+        (index.rem_euclid(12) + 1) as u32,
+    )
 }
 
 /// `YYYY-MM` of a month.

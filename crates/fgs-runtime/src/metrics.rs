@@ -36,10 +36,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use fgs_core::metrics::{
     DEFAULT_RETENTION_MINUTES, FunctionStatisticsResponse, InvocationRecord, MAX_RETENTION_MINUTES,
-    MONTHS_KEPT,
-    MetricBucket, MetricsTotals, MonthKey, MonthUsed, StatisticsSeries, TenantStatisticsFilter,
-    TenantStatisticsQuery, TenantStatisticsResponse, month_label, month_minus, month_of,
-    parse_period, series_window,
+    MONTHS_KEPT, MetricBucket, MetricsTotals, MonthKey, MonthUsed, StatisticsSeries,
+    TenantStatisticsFilter, TenantStatisticsQuery, TenantStatisticsResponse, month_label,
+    month_minus, month_of, parse_period, series_window,
 };
 use fgs_core::{ErrorKind, Result};
 use parking_lot::{Mutex, RwLock};
@@ -101,9 +100,8 @@ impl FunctionMetrics {
     /// Adds everything of `other` to this one (retiring a deleted function).
     fn absorb(&mut self, other: FunctionMetrics) {
         self.totals.merge(&other.totals);
-        let mut minutes: BTreeMap<i64, MetricBucket> = std::mem::take(&mut self.minutes)
-            .into_iter()
-            .collect();
+        let mut minutes: BTreeMap<i64, MetricBucket> =
+            std::mem::take(&mut self.minutes).into_iter().collect();
         for (m, b) in other.minutes {
             minutes.entry(m).or_default().merge(&b);
         }
@@ -120,7 +118,9 @@ impl FunctionMetrics {
     /// `width`), skipping those older than the retention cutoff.
     fn fold_window(&self, points: &mut [(i64, MetricBucket)], start: i64, width: i64, cut: i64) {
         let end = start + width * points.len() as i64;
-        let from = self.minutes.partition_point(|(m, _)| *m < start.max(cut + 1));
+        let from = self
+            .minutes
+            .partition_point(|(m, _)| *m < start.max(cut + 1));
         for (m, b) in self.minutes.range(from..) {
             if *m >= end {
                 break;

@@ -246,7 +246,10 @@ fn old_buckets_are_pruned_but_totals_stay() {
     };
     assert_eq!(kept(&emu), 10); // pruned at the last record (12:11): 12:02..12:11
     let s = emu.get_function_statistics(&urn, "10").unwrap();
-    assert_eq!(doubles(&s.count), [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1.0]);
+    assert_eq!(
+        doubles(&s.count),
+        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1.0]
+    );
     // The maximum period is the retention.
     assert!(emu.get_function_statistics(&urn, "11").is_err());
     // A record far later drops everything older than the window.
@@ -309,7 +312,10 @@ fn monthly_report_windows_across_month_boundaries() {
         assert_eq!(r.statistics, None);
         (r.count.unwrap(), r.gbs.unwrap())
     };
-    assert_eq!(report(None), (used(&[("2024-02", 4)]), used(&[("2024-02", 6)])));
+    assert_eq!(
+        report(None),
+        (used(&[("2024-02", 4)]), used(&[("2024-02", 6)]))
+    );
     assert_eq!(report(Some("0")), report(None));
     assert_eq!(report(Some("7")), report(None));
     assert_eq!(report(Some("x")), report(None));
@@ -328,7 +334,9 @@ fn monthly_report_windows_across_month_boundaries() {
     let dates: Vec<&str> = count.iter().map(|m| m.date.as_str()).collect();
     assert_eq!(
         dates,
-        ["2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02"]
+        [
+            "2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02"
+        ]
     );
     assert_eq!(count[4].value, 2);
     assert_eq!(gbs6[5].value, 6);

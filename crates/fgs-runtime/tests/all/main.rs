@@ -8,6 +8,7 @@ mod dependencies;
 mod errors;
 mod functions;
 mod logs;
+mod metrics;
 mod quotas;
 mod reserved;
 mod scenarios;
