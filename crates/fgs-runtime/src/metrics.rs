@@ -208,7 +208,6 @@ impl Emulator {
 
     /// Moves a deleted function's figures into the tenant's retired aggregate (see the
     /// module docs). The delete path of an unqualified URN calls it.
-    #[allow(dead_code)] // Called by the delete path once it is wired in.
     pub(crate) fn forget_function_metrics(&self, key: &FunctionKey) {
         let store = &self.inner.metrics;
         let removed = store.functions.write().remove(key);

@@ -26,7 +26,12 @@ impl Emulator {
         let mut state = self.inner.state.write();
         let entry = state.function_mut(&urn)?;
         let Some(qualifier) = urn.qualifier() else {
-            state.functions.remove(&FunctionKey::of(&urn));
+            let key = FunctionKey::of(&urn);
+            state.functions.remove(&key);
+            drop(state);
+            // Its figures move to the tenant's retired totals; a new function of the same
+            // name starts at zero.
+            self.forget_function_metrics(&key);
             return Ok(());
         };
         let (version, via_alias) = match qualifier {
