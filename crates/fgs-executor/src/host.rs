@@ -1,0 +1,494 @@
+//! The host side of the `fgs-abi` contract: the per-store state, the `fgs_v1` imports, the
+//! memory limiter, captured stdout/stderr, and the epoch callback that enforces timeouts and
+//! the CPU share.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fgs_abi::InvocationType;
+use parking_lot::Mutex;
+use wasmtime::{Caller, Engine, Extern, Linker, ResourceLimiter, UpdateDeadline};
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+use crate::engine::ExecInner;
+use crate::error::{Error, Result};
+use crate::spec::VersionSpec;
+
+/// Bytes counted per table element against the memory cap (a pointer-sized slot).
+pub(crate) const TABLE_ELEMENT_BYTES: u64 = 8;
+
+/// What a sub-function call through the guest's `invoke` import returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubInvokeResult {
+    /// The other function's result bytes.
+    Ok(Vec<u8>),
+    /// The other function ran and failed: its error message.
+    FunctionError(String),
+    /// The call could not be made: the reason (unknown function, throttled...).
+    Failed(String),
+}
+
+/// The host side of a guest's `invoke` import (seed example 4.4): the runtime implements it by
+/// resolving the URN and invoking synchronously. Called on the guest's thread, while the
+/// calling instance is busy.
+pub trait SubInvoker: Send + Sync {
+    /// Invokes `urn` with `event` on behalf of the invocation described by `caller`.
+    fn invoke(&self, caller: &fgs_abi::Context, urn: &str, event: &[u8]) -> SubInvokeResult;
+}
+
+/// Per-invocation facts from the caller.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestInfo {
+    pub(crate) request_id: String,
+    pub(crate) version_label: Option<String>,
+    pub(crate) invocation_type: InvocationType,
+    pub(crate) attempt: u32,
+}
+
+/// The state of the call in progress on a store.
+pub(crate) struct CallState {
+    pub(crate) output: Option<Vec<u8>>,
+    pub(crate) oversize: Option<usize>,
+    pub(crate) started: Instant,
+    pub(crate) start_epoch: u64,
+    pub(crate) timeout: Duration,
+    pub(crate) timeout_ticks: u64,
+    pub(crate) timed_out: bool,
+    pub(crate) cpu_share: Option<f64>,
+    pub(crate) resumed_at: Instant,
+    pub(crate) request: RequestInfo,
+    pub(crate) invoke_response: Vec<u8>,
+}
+
+impl CallState {
+    fn new() -> Self {
+        let now = Instant::now();
+        CallState {
+            output: None,
+            oversize: None,
+            started: now,
+            start_epoch: 0,
+            timeout: Duration::MAX,
+            timeout_ticks: u64::MAX,
+            timed_out: false,
+            cpu_share: None,
+            resumed_at: now,
+            request: RequestInfo::default(),
+            invoke_response: Vec::new(),
+        }
+    }
+}
+
+/// A bounded byte buffer: the log keeps its newest bytes, a command's stdout its oldest.
+pub(crate) struct CaptureBuffer {
+    data: Vec<u8>,
+    limit: usize,
+    keep_tail: bool,
+    total: usize,
+}
+
+impl CaptureBuffer {
+    pub(crate) fn log(limit: usize) -> Self {
+        CaptureBuffer {
+            data: Vec::new(),
+            limit,
+            keep_tail: true,
+            total: 0,
+        }
+    }
+
+    pub(crate) fn head(limit: usize) -> Self {
+        CaptureBuffer {
+            data: Vec::new(),
+            limit,
+            keep_tail: false,
+            total: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        self.total += bytes.len();
+        if self.keep_tail {
+            self.data.extend_from_slice(bytes);
+            if self.data.len() > 2 * self.limit {
+                let cut = self.data.len() - self.limit;
+                self.data.drain(..cut);
+            }
+        } else {
+            let room = self.limit.saturating_sub(self.data.len());
+            self.data.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+    }
+
+    pub(crate) fn push_line(&mut self, line: &str) {
+        self.push(line.as_bytes());
+        if !line.ends_with('\n') {
+            self.push(b"\n");
+        }
+    }
+
+    /// Takes the contents (bounded) and whether bytes were dropped; the buffer is empty after.
+    pub(crate) fn take(&mut self) -> (Vec<u8>, bool, usize) {
+        let total = std::mem::take(&mut self.total);
+        let mut data = std::mem::take(&mut self.data);
+        if self.keep_tail && data.len() > self.limit {
+            data.drain(..data.len() - self.limit);
+        }
+        let truncated = total > data.len();
+        (data, truncated, total)
+    }
+
+    /// A copy of the contents, the buffer unchanged.
+    pub(crate) fn peek(&self) -> Vec<u8> {
+        self.data.clone()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.data.clear();
+        self.total = 0;
+    }
+}
+
+/// Caps linear memories and tables of one store together at the function's `memory_size`.
+pub(crate) struct MemoryLimiter {
+    pub(crate) cap: u64,
+    pub(crate) used: u64,
+    pub(crate) hit: bool,
+}
+
+impl MemoryLimiter {
+    fn grow(&mut self, current: u64, desired: u64) -> bool {
+        let next = self.used + desired.saturating_sub(current);
+        if next > self.cap {
+            self.hit = true;
+            return false;
+        }
+        self.used = next;
+        true
+    }
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(self.grow(current as u64, desired as u64))
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(self.grow(
+            current as u64 * TABLE_ELEMENT_BYTES,
+            desired as u64 * TABLE_ELEMENT_BYTES,
+        ))
+    }
+}
+
+/// The data of every store the executor creates.
+pub(crate) struct HostState {
+    pub(crate) wasi: WasiP1Ctx,
+    pub(crate) limiter: MemoryLimiter,
+    pub(crate) log: Arc<Mutex<CaptureBuffer>>,
+    pub(crate) call: CallState,
+    pub(crate) spec: Arc<VersionSpec>,
+    pub(crate) exec: Arc<ExecInner>,
+}
+
+impl HostState {
+    pub(crate) fn new(
+        wasi: WasiP1Ctx,
+        log: Arc<Mutex<CaptureBuffer>>,
+        spec: Arc<VersionSpec>,
+        exec: Arc<ExecInner>,
+    ) -> Self {
+        HostState {
+            wasi,
+            limiter: MemoryLimiter {
+                cap: u64::from(spec.memory_size_mb) << 20,
+                used: 0,
+                hit: false,
+            },
+            log,
+            call: CallState::new(),
+            spec,
+            exec,
+        }
+    }
+
+    /// Arms the call state for one call (handler, initializer or `_start`).
+    pub(crate) fn begin(&mut self, timeout: Duration, request: Option<RequestInfo>) {
+        let exec = &self.exec;
+        let tick = exec.tick_len().as_nanos().max(1);
+        let now = Instant::now();
+        let c = &mut self.call;
+        c.output = None;
+        c.oversize = None;
+        c.started = now;
+        c.resumed_at = now;
+        c.start_epoch = exec.epoch_now();
+        c.timeout = timeout;
+        c.timeout_ticks = timeout.as_nanos().div_ceil(tick).max(1) as u64;
+        c.timed_out = false;
+        c.cpu_share = if exec.settings.cpu_share {
+            cpu_share(self.spec.cpu_millicores)
+        } else {
+            None
+        };
+        if let Some(r) = request {
+            c.request = r;
+        }
+        self.limiter.hit = false;
+    }
+
+    /// The epoch deadline to set before entering the guest.
+    pub(crate) fn first_deadline(&self) -> u64 {
+        if self.call.cpu_share.is_some() {
+            1
+        } else {
+            self.call.timeout_ticks
+        }
+    }
+
+    pub(crate) fn remaining(&self) -> Duration {
+        let c = &self.call;
+        if self.exec.manual() {
+            let ticks = self.exec.epoch_now().saturating_sub(c.start_epoch);
+            let used = self
+                .exec
+                .tick_len()
+                .saturating_mul(ticks.min(u32::MAX as u64) as u32);
+            c.timeout.saturating_sub(used)
+        } else {
+            c.timeout.saturating_sub(c.started.elapsed())
+        }
+    }
+
+    pub(crate) fn context(&self) -> fgs_abi::Context {
+        context_of(&self.spec, &self.call.request, self.remaining())
+    }
+
+    /// The epoch callback: timeout check, then the CPU-share pause.
+    fn on_epoch(&mut self) -> UpdateDeadline {
+        let exec = &self.exec;
+        let c = &mut self.call;
+        let ticks = exec.epoch_now().saturating_sub(c.start_epoch);
+        if ticks >= c.timeout_ticks && (exec.manual() || c.started.elapsed() >= c.timeout) {
+            c.timed_out = true;
+            return UpdateDeadline::Interrupt;
+        }
+        match c.cpu_share {
+            Some(share) => {
+                // Run `share` of wall time: having run `ran` since the last resume, pause for
+                // ran * (1 - share) / share, never past the timeout.
+                let ran = c.resumed_at.elapsed();
+                let pause = ran.mul_f64((1.0 - share) / share);
+                let left = c.timeout.saturating_sub(c.started.elapsed());
+                if !exec.manual() && !pause.is_zero() {
+                    std::thread::sleep(pause.min(left));
+                }
+                c.resumed_at = Instant::now();
+                UpdateDeadline::Continue(1)
+            }
+            None => UpdateDeadline::Continue(c.timeout_ticks.saturating_sub(ticks).max(1)),
+        }
+    }
+}
+
+/// The context a guest sees for `request` on a version.
+pub(crate) fn context_of(
+    spec: &VersionSpec,
+    r: &RequestInfo,
+    remaining: Duration,
+) -> fgs_abi::Context {
+    fgs_abi::Context {
+        request_id: r.request_id.clone(),
+        function_name: spec.function_name.clone(),
+        package: spec.package.clone(),
+        version: r
+            .version_label
+            .clone()
+            .unwrap_or_else(|| spec.version.clone()),
+        memory_size: spec.memory_size_mb,
+        cpu: spec.cpu_millicores,
+        timeout: spec.timeout.as_secs().min(u32::MAX as u64) as u32,
+        remaining_time_ms: remaining.as_millis().min(u64::MAX as u128) as u64,
+        user_data: spec.user_data.clone(),
+        project_id: spec.project_id.clone(),
+        invocation_type: r.invocation_type,
+        attempt: r.attempt.max(1),
+    }
+}
+
+/// The CPU share of `millicores`: one instance runs on one thread, so 1000 millicores (one
+/// core) or more is no throttling.
+pub(crate) fn cpu_share(millicores: u32) -> Option<f64> {
+    if millicores == 0 || millicores >= 1000 {
+        None
+    } else {
+        Some(f64::from(millicores) / 1000.0)
+    }
+}
+
+/// Sets up a fresh store: limiter and epoch callback.
+pub(crate) fn configure_store(store: &mut wasmtime::Store<HostState>) {
+    store.limiter(|s| &mut s.limiter);
+    store.epoch_deadline_callback(|mut ctx| Ok(ctx.data_mut().on_epoch()));
+}
+
+fn memory(caller: &mut Caller<'_, HostState>) -> wasmtime::Result<wasmtime::Memory> {
+    match caller.get_export(fgs_abi::EXPORT_MEMORY) {
+        Some(Extern::Memory(m)) => Ok(m),
+        _ => Err(wasmtime::format_err!(
+            "guest exports no memory named `memory`"
+        )),
+    }
+}
+
+fn read(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32) -> wasmtime::Result<Vec<u8>> {
+    let mem = memory(caller)?;
+    let start = ptr as u32 as usize;
+    let end = start.saturating_add(len as u32 as usize);
+    mem.data(&*caller)
+        .get(start..end)
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| wasmtime::format_err!("guest buffer {start}..{end} is out of bounds"))
+}
+
+fn write_capped(
+    caller: &mut Caller<'_, HostState>,
+    ptr: i32,
+    cap: i32,
+    bytes: &[u8],
+) -> wasmtime::Result<i32> {
+    let n = bytes.len().min(cap.max(0) as usize);
+    if n > 0 {
+        let mem = memory(caller)?;
+        mem.write(&mut *caller, ptr as u32 as usize, &bytes[..n])
+            .map_err(|_| wasmtime::format_err!("guest buffer at {ptr} is out of bounds"))?;
+    }
+    Ok(i32::try_from(bytes.len()).unwrap_or(i32::MAX))
+}
+
+/// The linker shared by every version: WASI preview 1 plus the `fgs_v1` imports.
+pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>> {
+    let mut linker: Linker<HostState> = Linker::new(engine);
+    let err = |e: wasmtime::Error| Error::Engine {
+        message: format!("{e:#}"),
+    };
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s: &mut HostState| &mut s.wasi)
+        .map_err(err)?;
+    let m = fgs_abi::IMPORT_MODULE;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_OUTPUT,
+            |mut caller: Caller<'_, HostState>, ptr: i32, len: i32| -> wasmtime::Result<()> {
+                let limit = caller.data().exec.settings.max_result_bytes;
+                let size = len as u32 as usize;
+                if size > limit {
+                    let c = &mut caller.data_mut().call;
+                    c.output = None;
+                    c.oversize = Some(size);
+                    return Ok(());
+                }
+                let bytes = read(&mut caller, ptr, len)?;
+                let c = &mut caller.data_mut().call;
+                c.output = Some(bytes);
+                c.oversize = None;
+                Ok(())
+            },
+        )
+        .map_err(err)?;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_LOG,
+            |mut caller: Caller<'_, HostState>, ptr: i32, len: i32| -> wasmtime::Result<()> {
+                let bytes = read(&mut caller, ptr, len)?;
+                caller
+                    .data()
+                    .log
+                    .lock()
+                    .push_line(&String::from_utf8_lossy(&bytes));
+                Ok(())
+            },
+        )
+        .map_err(err)?;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_REMAINING_TIME,
+            |caller: Caller<'_, HostState>| -> i64 {
+                caller.data().remaining().as_millis().min(i64::MAX as u128) as i64
+            },
+        )
+        .map_err(err)?;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_CONTEXT,
+            |mut caller: Caller<'_, HostState>, ptr: i32, cap: i32| -> wasmtime::Result<i32> {
+                let json = serde_json::to_vec(&caller.data().context())?;
+                write_capped(&mut caller, ptr, cap, &json)
+            },
+        )
+        .map_err(err)?;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_INVOKE,
+            |mut caller: Caller<'_, HostState>,
+             urn_ptr: i32,
+             urn_len: i32,
+             ev_ptr: i32,
+             ev_len: i32|
+             -> wasmtime::Result<i32> {
+                let urn = read(&mut caller, urn_ptr, urn_len)?;
+                let event = read(&mut caller, ev_ptr, ev_len)?;
+                let urn = String::from_utf8_lossy(&urn).into_owned();
+                let invoker = caller.data().exec.invoker.read().clone();
+                let (status, response) = match invoker {
+                    None => (
+                        fgs_abi::INVOKE_FAILED,
+                        b"no sub-function invoker is configured".to_vec(),
+                    ),
+                    Some(inv) => {
+                        let ctx = caller.data().context();
+                        match inv.invoke(&ctx, &urn, &event) {
+                            SubInvokeResult::Ok(b) => (fgs_abi::INVOKE_OK, b),
+                            SubInvokeResult::FunctionError(m) => {
+                                (fgs_abi::INVOKE_FUNCTION_ERROR, m.into_bytes())
+                            }
+                            SubInvokeResult::Failed(m) => (fgs_abi::INVOKE_FAILED, m.into_bytes()),
+                        }
+                    }
+                };
+                caller.data_mut().call.invoke_response = response;
+                Ok(status)
+            },
+        )
+        .map_err(err)?;
+    linker
+        .func_wrap(
+            m,
+            fgs_abi::IMPORT_INVOKE_RESPONSE,
+            |mut caller: Caller<'_, HostState>, ptr: i32, cap: i32| -> wasmtime::Result<i32> {
+                let bytes = std::mem::take(&mut caller.data_mut().call.invoke_response);
+                let n = write_capped(&mut caller, ptr, cap, &bytes)?;
+                if (n as usize) > cap.max(0) as usize {
+                    // Not fully read yet: keep it for the sized second call.
+                    caller.data_mut().call.invoke_response = bytes;
+                }
+                Ok(n)
+            },
+        )
+        .map_err(err)?;
+    Ok(linker)
+}

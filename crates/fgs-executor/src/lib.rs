@@ -1,0 +1,86 @@
+//! `fgs-executor`: runs FunctionGraph handlers with wasmtime, with the platform's limits, as
+//! close to the cost of a raw wasmtime call as the bookkeeping allows (DESIGN §4, §7).
+//!
+//! ```
+//! use fgs_executor::{Code, Executor, Request, VersionSpec};
+//!
+//! let executor = Executor::builder().manual_epoch().pool_instances(4).build()?;
+//! let module = executor.compile(br#"(module
+//!     (import "fgs_v1" "output" (func $output (param i32 i32)))
+//!     (memory (export "memory") 1)
+//!     (func (export "fgs_alloc") (param i32) (result i32) i32.const 1024)
+//!     (func (export "handler") (param i32 i32) (result i32)
+//!       (call $output (local.get 0) (local.get 1))
+//!       i32.const 0))"#)?;
+//! let function = executor.function("echo");
+//! let version = function.deploy(Code::Module(module), VersionSpec::new("echo", "index.handler"))?;
+//! let inv = version.invoke(&Request::new("req-1", b"hello"))?;
+//! assert_eq!(inv.outcome.result(), Some(&b"hello"[..]));
+//! assert!(inv.cold_start);
+//! assert!(!version.invoke(&Request::new("req-2", b"again"))?.cold_start); // warm, reused
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Model
+//!
+//! - **One engine** per [`Executor`]: the pooling allocator tuned as DESIGN §7 measured
+//!   (`linear_memory_keep_resident`, `PAGEMAP_SCAN` where the kernel has it), falling back to a
+//!   pool without `PAGEMAP_SCAN`, then to on-demand allocation ([`Executor::allocator`] tells
+//!   which), with epoch interruption. An epoch ticker thread (every
+//!   [`ExecutorBuilder::epoch_tick`], default 10 ms) stops when the executor is dropped; tests
+//!   use [`ExecutorBuilder::manual_epoch`] and [`Executor::tick`].
+//! - **Modules** are compiled once per SHA-256 digest ([`Executor::compile`]), optionally cached
+//!   on disk as serialized artifacts ([`ExecutorBuilder::cache_dir`]). Invalid bytes fail there,
+//!   at deploy time ([`Error::InvalidModule`]).
+//! - **Versions** ([`Function::deploy`]) are linked once (one `InstancePre`) and keep a pool of
+//!   warm instances. An instance runs one invocation at a time; it is reused while warm, runs
+//!   the initializer once before its first invocation (bounded by the initializer timeout), and
+//!   is discarded after a trap, timeout, out-of-memory or failed initializer.
+//! - **Memory**: a store's memories and tables together are capped at `memory_size` MB (table
+//!   elements count 8 bytes each); a guest that needs more gets [`Outcome::OutOfMemory`].
+//! - **Time**: the timeout is enforced with epoch deadlines: with the ticker, a guest is stopped
+//!   within one tick after its timeout; with manual ticks, after `ceil(timeout / tick)` ticks.
+//!   The guest's remaining time follows the same clock (wall time, or ticks when manual).
+//! - **CPU share** ([`ExecutorBuilder::cpu_share`], on by default): `cpu` millicores below 1000
+//!   give a share `s = cpu / 1000` of one core (an instance runs on one thread, so 1000 or more
+//!   is unthrottled). At every epoch tick while the guest runs, the host pauses the guest's
+//!   thread for `ran * (1 - s) / s`, where `ran` is the wall time the guest ran since its last
+//!   pause, so over a call the guest runs about `s` of the wall time. Tolerance: one tick per
+//!   slice and the OS scheduler's noise (host calls count as running); the test accepts a
+//!   measured share within 0.5x..1.6x of `s`. Manual-tick executors never pause.
+//! - **Concurrency**: [`Function::set_max_instances`] bounds the invocations of a function
+//!   running at once (one instance each); beyond it a call is rejected with
+//!   [`Error::TooManyInstances`] (the runtime answers 429 FSS.0429) or waits, per
+//!   [`OverLimit`]. [`Version::set_reserved`] pre-warms reserved instances (initializer
+//!   included) that idle reclaim never drops; [`Executor::reclaim_idle`] drops other instances
+//!   idle for the idle timeout, measured on the injected clock ([`ExecutorBuilder::clock`]).
+//! - **Logs**: stdout, stderr and `log` calls go, in order, to a per-invocation log bounded by
+//!   [`ExecutorBuilder::log_limit`] (oldest bytes dropped); [`Invocation::log_tail`] is the last
+//!   4 KB. A trap's message and wasm backtrace are appended.
+//! - **Environment**: `user_data` keys are environment variables; the function's dependency
+//!   directory is preopened read-only at [`fgs_abi::DEPS_DIR`]; the guest's wall clock is the
+//!   executor's clock.
+//! - **Outcomes** are data ([`Outcome`]); `Err` is only for what is not a run (a rejected call,
+//!   an exhausted pool, an invalid module).
+#![deny(missing_docs)]
+#![deny(unsafe_code)]
+
+mod capture;
+mod command;
+mod engine;
+mod error;
+mod host;
+mod module;
+mod outcome;
+mod pool;
+mod spec;
+
+pub use engine::{Allocator, Executor, ExecutorBuilder};
+pub use error::{Error, Result};
+pub use host::{SubInvokeResult, SubInvoker};
+pub use module::CompiledModule;
+pub use outcome::{Invocation, LOG_TAIL_BYTES, Outcome};
+pub use pool::{Function, OverLimit, PoolStats, Version};
+pub use spec::{Code, Request, VersionSpec, cpu_for_memory};
+
+pub use fgs_abi;

@@ -1,0 +1,754 @@
+//! Functions (concurrency domains) and deployed versions with their instance pools.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use parking_lot::{Condvar, Mutex};
+use wasmtime::{InstancePre, Memory, Store, TypedFunc};
+use wasmtime_wasi::{FsPerms, HostWallClock, WasiCtxBuilder};
+
+use crate::capture::CaptureStream;
+use crate::engine::{ExecInner, Executor};
+use crate::error::{Error, Result};
+use crate::host::{CaptureBuffer, HostState, RequestInfo, configure_store};
+use crate::outcome::{Invocation, Outcome, billed};
+use crate::spec::{Code, Request, VersionSpec};
+
+/// What happens to a call when its function already runs its maximum of instances
+/// (`max_instance_num`, §5.6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverLimit {
+    /// Fail at once with [`Error::TooManyInstances`] (the runtime answers 429 FSS.0429). The
+    /// default, and what a sync invoke does on the platform.
+    #[default]
+    Reject,
+    /// Wait up to this long for an instance to free up, then fail like `Reject` (for work that
+    /// may queue, such as async invocations).
+    Wait(Duration),
+}
+
+struct Limit {
+    max: Option<u32>,
+    policy: OverLimit,
+    running: u32,
+}
+
+pub(crate) struct FunctionShared {
+    exec: Executor,
+    name: String,
+    limit: Mutex<Limit>,
+    freed: Condvar,
+}
+
+impl FunctionShared {
+    fn acquire(self: &Arc<Self>) -> Result<Slot> {
+        let mut limit = self.limit.lock();
+        let started = Instant::now();
+        loop {
+            match limit.max {
+                Some(max) if limit.running >= max => {
+                    let waited = started.elapsed();
+                    match limit.policy {
+                        OverLimit::Wait(d) if waited < d => {
+                            self.freed.wait_for(&mut limit, d - waited);
+                        }
+                        _ => {
+                            return Err(Error::TooManyInstances {
+                                function: self.name.clone(),
+                                max,
+                                waited,
+                            });
+                        }
+                    }
+                }
+                _ => {
+                    limit.running += 1;
+                    return Ok(Slot(self.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// One running invocation's claim on its function's instance limit.
+struct Slot(Arc<FunctionShared>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.limit.lock().running -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// A function as the executor sees it: the concurrency domain whose versions share one
+/// `max_instance_num`. Cheap to clone.
+#[derive(Clone)]
+pub struct Function {
+    inner: Arc<FunctionShared>,
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Function")
+            .field("name", &self.inner.name)
+            .finish()
+    }
+}
+
+impl Function {
+    pub(crate) fn new(exec: Executor, name: String) -> Self {
+        Function {
+            inner: Arc::new(FunctionShared {
+                exec,
+                name,
+                limit: Mutex::new(Limit {
+                    max: None,
+                    policy: OverLimit::Reject,
+                    running: 0,
+                }),
+                freed: Condvar::new(),
+            }),
+        }
+    }
+
+    /// The function's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// At most `max` invocations of this function (all versions) run at once, each on its own
+    /// instance; `None` (the default) is no limit. Idle warm instances do not count.
+    pub fn set_max_instances(&self, max: Option<u32>) {
+        self.inner.limit.lock().max = max;
+        self.inner.freed.notify_all();
+    }
+
+    /// What a call beyond the limit does. Default [`OverLimit::Reject`].
+    pub fn set_over_limit(&self, policy: OverLimit) {
+        self.inner.limit.lock().policy = policy;
+    }
+
+    /// Invocations running now.
+    pub fn running(&self) -> u32 {
+        self.inner.limit.lock().running
+    }
+
+    /// Deploys a version: resolves the entry point and links the module once (one
+    /// `InstancePre`). A module whose imports the host does not provide is refused here
+    /// ([`Error::Link`]); a missing handler file or export is not an error until invoked.
+    pub fn deploy(&self, code: Code, spec: VersionSpec) -> Result<Version> {
+        let exec = self.inner.exec.inner.clone();
+        let kind = resolve(&exec, code, &spec)?;
+        let inner = Arc::new(VersionInner {
+            function: self.inner.clone(),
+            exec: exec.clone(),
+            spec: Arc::new(spec),
+            kind,
+            idle: Mutex::new(Vec::new()),
+            reserved_target: AtomicUsize::new(0),
+            reserved_live: AtomicUsize::new(0),
+            created: AtomicU64::new(0),
+            cold_starts: AtomicU64::new(0),
+            discarded: AtomicU64::new(0),
+        });
+        exec.versions.lock().push(Arc::downgrade(&inner));
+        Ok(Version { inner })
+    }
+}
+
+pub(crate) enum Kind {
+    Handler {
+        pre: InstancePre<HostState>,
+        export: String,
+        init: Option<String>,
+    },
+    Command {
+        pre: InstancePre<HostState>,
+    },
+    Missing(String),
+}
+
+fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
+    let module = match code {
+        Code::Missing { file } => {
+            return Ok(Kind::Missing(format!(
+                "the code package has no file {file} for handler {}",
+                spec.handler
+            )));
+        }
+        Code::Module(m) => m,
+    };
+    let pre = exec
+        .linker
+        .instantiate_pre(&module.module)
+        .map_err(|e| Error::Link {
+            message: format!("{e:#}"),
+        })?;
+    let export = match fgs_abi::split_handler(&spec.handler) {
+        Some((_, export)) => export.to_string(),
+        None => {
+            return Ok(Kind::Missing(format!(
+                "handler {:?} is not of the form FILE.EXPORT",
+                spec.handler
+            )));
+        }
+    };
+    if module.has_export(&export) {
+        let init = match &spec.initializer {
+            None => None,
+            Some(i) => match fgs_abi::split_handler(i) {
+                Some((_, e)) if module.has_export(e) => Some(e.to_string()),
+                _ => {
+                    return Ok(Kind::Missing(format!(
+                        "the module has no export for initializer {i}"
+                    )));
+                }
+            },
+        };
+        Ok(Kind::Handler { pre, export, init })
+    } else if module.has_export(fgs_abi::EXPORT_START) {
+        Ok(Kind::Command { pre })
+    } else {
+        Ok(Kind::Missing(format!(
+            "the module has no export `{export}` for handler {} (and no `_start`)",
+            spec.handler
+        )))
+    }
+}
+
+/// A warm instance of a handler module.
+struct Instance {
+    id: u64,
+    store: Store<HostState>,
+    memory: Memory,
+    alloc: TypedFunc<i32, i32>,
+    handler: TypedFunc<(i32, i32), i32>,
+    init: Option<TypedFunc<(), i32>>,
+    reserved: bool,
+    last_used: DateTime<Utc>,
+}
+
+/// Counters of one version's pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStats {
+    /// Instances created (cold starts plus pre-warmed ones).
+    pub instances_created: u64,
+    /// Invocations that had to create their instance.
+    pub cold_starts: u64,
+    /// Instances thrown away after a trap, timeout, out-of-memory or failed initializer.
+    pub discarded: u64,
+    /// Warm instances waiting for a call.
+    pub idle: usize,
+    /// Reserved instances alive (idle or busy).
+    pub reserved: usize,
+}
+
+pub(crate) struct VersionInner {
+    function: Arc<FunctionShared>,
+    exec: Arc<ExecInner>,
+    spec: Arc<VersionSpec>,
+    kind: Kind,
+    idle: Mutex<Vec<Instance>>,
+    reserved_target: AtomicUsize,
+    reserved_live: AtomicUsize,
+    created: AtomicU64,
+    cold_starts: AtomicU64,
+    discarded: AtomicU64,
+}
+
+/// A deployed version: its spec, its linked module and its pool of warm instances. Cheap to
+/// clone; the pool lives until the last clone is dropped.
+#[derive(Clone)]
+pub struct Version {
+    inner: Arc<VersionInner>,
+}
+
+impl std::fmt::Debug for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Version")
+            .field("spec", &self.inner.spec)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+/// The guest's wall clock: the executor's clock (DESIGN §3).
+struct GuestClock(Arc<dyn fgs_core::clock::Clock>);
+
+impl HostWallClock for GuestClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_millis(1)
+    }
+
+    fn now(&self) -> Duration {
+        let t = self.0.now();
+        Duration::new(t.timestamp().max(0) as u64, t.timestamp_subsec_nanos())
+    }
+}
+
+/// A failure while creating or initializing an instance, which the initializer timeout bounds.
+fn as_init_failure(outcome: Outcome, timeout: Duration) -> Outcome {
+    match outcome {
+        Outcome::Timeout { .. } => Outcome::InitializerTimeout { timeout },
+        Outcome::Trap { message } => Outcome::InitializerFailed { message },
+        other => other,
+    }
+}
+
+/// How a guest call failed, before it is told apart as handler or initializer.
+pub(crate) fn classify(e: &wasmtime::Error, state: &HostState) -> Outcome {
+    if state.call.timed_out {
+        Outcome::Timeout {
+            timeout: state.call.timeout,
+        }
+    } else if state.limiter.hit {
+        Outcome::OutOfMemory {
+            memory_size_mb: state.spec.memory_size_mb,
+        }
+    } else {
+        Outcome::Trap {
+            message: trap_message(e),
+        }
+    }
+}
+
+fn trap_message(e: &wasmtime::Error) -> String {
+    let trap = e
+        .downcast_ref::<wasmtime::Trap>()
+        .map(|t| t.to_string())
+        .unwrap_or_else(|| format!("{e:#}"));
+    match e.downcast_ref::<wasmtime::WasmBacktrace>() {
+        Some(bt) => format!("{trap}\n{bt}"),
+        None => trap,
+    }
+}
+
+impl VersionInner {
+    pub(crate) fn spec(&self) -> &VersionSpec {
+        &self.spec
+    }
+
+    pub(crate) fn exec(&self) -> &ExecInner {
+        &self.exec
+    }
+
+    pub(crate) fn count_command_instance(&self) {
+        self.created.fetch_add(1, Ordering::Relaxed);
+        self.cold_starts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn next_instance_id(&self) -> u64 {
+        self.exec.next_instance.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn wasi(
+        &self,
+        log: &Arc<Mutex<CaptureBuffer>>,
+        extra_env: &[(String, String)],
+    ) -> WasiCtxBuilder {
+        let mut b = WasiCtxBuilder::new();
+        b.stdout(CaptureStream(log.clone()))
+            .stderr(CaptureStream(log.clone()))
+            .args(&[self.spec.function_name.as_str()])
+            .envs(self.spec.env().as_slice())
+            .envs(extra_env)
+            .wall_clock(GuestClock(self.exec.clock.clone()));
+        if let Some(dir) = &self.spec.deps_dir
+            && let Err(e) = b.preopened_dir(dir, fgs_abi::DEPS_DIR, FsPerms::ReadOnly)
+        {
+            log.lock().push_line(&format!(
+                "dependency directory {} unavailable: {e:#}",
+                dir.display()
+            ));
+        }
+        b
+    }
+
+    pub(crate) fn new_store(
+        &self,
+        wasi: wasmtime_wasi::p1::WasiP1Ctx,
+        log: Arc<Mutex<CaptureBuffer>>,
+    ) -> Store<HostState> {
+        let state = HostState::new(wasi, log, self.spec.clone(), self.exec.clone());
+        let mut store = Store::new(&self.exec.engine, state);
+        configure_store(&mut store);
+        store
+    }
+
+    /// Creates and links a handler-module instance (not yet initialized). `Ok(Err(outcome))`
+    /// when the guest failed during instantiation.
+    fn create(
+        &self,
+        pre: &InstancePre<HostState>,
+        export: &str,
+        init: Option<&str>,
+        reserved: bool,
+    ) -> Result<std::result::Result<Instance, Outcome>> {
+        let log = Arc::new(Mutex::new(CaptureBuffer::log(self.exec.settings.log_limit)));
+        let wasi = self.wasi(&log, &[]).build_p1();
+        let mut store = self.new_store(wasi, log);
+        store.data_mut().begin(self.spec.initializer_timeout, None);
+        let deadline = store.data().first_deadline();
+        store.set_epoch_deadline(deadline);
+        let instance = match pre.instantiate(&mut store) {
+            Ok(i) => i,
+            Err(e) => {
+                if e.downcast_ref::<wasmtime::Trap>().is_some()
+                    || store.data().limiter.hit
+                    || store.data().call.timed_out
+                {
+                    let timeout = self.spec.initializer_timeout;
+                    return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+                }
+                return Err(Error::Instantiate {
+                    function: self.spec.function_name.clone(),
+                    message: format!("{e:#}"),
+                });
+            }
+        };
+        self.created.fetch_add(1, Ordering::Relaxed);
+        let missing = |what: &str| {
+            Ok(Err(Outcome::MissingHandler {
+                message: format!("the module does not export {what} as fgs-abi requires"),
+            }))
+        };
+        if let Ok(f) = instance.get_typed_func::<(), ()>(&mut store, fgs_abi::EXPORT_INITIALIZE)
+            && let Err(e) = f.call(&mut store, ())
+        {
+            let timeout = self.spec.initializer_timeout;
+            return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+        }
+        if let Ok(f) = instance.get_typed_func::<(), i32>(&mut store, fgs_abi::EXPORT_ABI_VERSION) {
+            match f.call(&mut store, ()) {
+                Ok(v) if v == fgs_abi::ABI_VERSION => {}
+                Ok(v) => {
+                    return Ok(Err(Outcome::MissingHandler {
+                        message: format!(
+                            "the module was built for fgs-abi version {v}; this host speaks version {}",
+                            fgs_abi::ABI_VERSION
+                        ),
+                    }));
+                }
+                Err(e) => return Ok(Err(classify(&e, store.data()))),
+            }
+        }
+        let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {
+            return missing("`memory`");
+        };
+        let Ok(alloc) = instance.get_typed_func::<i32, i32>(&mut store, fgs_abi::EXPORT_ALLOC)
+        else {
+            return missing("`fgs_alloc: (i32) -> i32`");
+        };
+        let Ok(handler) = instance.get_typed_func::<(i32, i32), i32>(&mut store, export) else {
+            return missing(&format!("the handler `{export}: (i32, i32) -> i32`"));
+        };
+        let init = match init {
+            None => None,
+            Some(name) => match instance.get_typed_func::<(), i32>(&mut store, name) {
+                Ok(f) => Some(f),
+                Err(_) => return missing(&format!("the initializer `{name}: () -> i32`")),
+            },
+        };
+        if reserved {
+            self.reserved_live.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(Ok(Instance {
+            id: self.exec.next_instance.fetch_add(1, Ordering::Relaxed),
+            store,
+            memory,
+            alloc,
+            handler,
+            init,
+            reserved,
+            last_used: self.exec.clock.now(),
+        }))
+    }
+
+    /// Runs the instance's initializer if it has one and has not run it yet.
+    fn initialize(&self, inst: &mut Instance) -> std::result::Result<Option<Duration>, Outcome> {
+        let Some(init) = inst.init.take() else {
+            return Ok(None);
+        };
+        let timeout = self.spec.initializer_timeout;
+        inst.store.data_mut().begin(timeout, None);
+        let deadline = inst.store.data().first_deadline();
+        inst.store.set_epoch_deadline(deadline);
+        let t0 = Instant::now();
+        let r = init.call(&mut inst.store, ());
+        let took = t0.elapsed();
+        let state = inst.store.data();
+        match r {
+            Ok(fgs_abi::STATUS_OK) => Ok(Some(took)),
+            Ok(status) => Err(Outcome::InitializerFailed {
+                message: match &state.call.output {
+                    Some(m) => String::from_utf8_lossy(m).into_owned(),
+                    None => format!("initializer returned status {status}"),
+                },
+            }),
+            Err(e) => Err(as_init_failure(classify(&e, state), timeout)),
+        }
+    }
+
+    fn discard(&self, inst: Instance) {
+        self.discarded.fetch_add(1, Ordering::Relaxed);
+        if inst.reserved {
+            self.reserved_live.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    fn release(&self, mut inst: Instance) {
+        inst.last_used = self.exec.clock.now();
+        self.idle.lock().push(inst);
+    }
+
+    pub(crate) fn reclaim_idle(&self) -> usize {
+        let now = self.exec.clock.now();
+        let idle_timeout = self.exec.settings.idle_timeout;
+        let dropped: Vec<Instance> = {
+            let mut idle = self.idle.lock();
+            let (keep, drop): (Vec<_>, Vec<_>) = idle.drain(..).partition(|i| {
+                i.reserved
+                    || now
+                        .signed_duration_since(i.last_used)
+                        .to_std()
+                        .map_or(true, |d| d < idle_timeout)
+            });
+            *idle = keep;
+            drop
+        };
+        let n = dropped.len();
+        drop(dropped);
+        if let Err(e) = self.top_up_reserved() {
+            tracing::warn!(error = %e, "cannot top up reserved instances");
+        }
+        n
+    }
+
+    fn top_up_reserved(&self) -> Result<usize> {
+        let Kind::Handler { pre, export, init } = &self.kind else {
+            return Ok(0);
+        };
+        let mut made = 0;
+        while self.reserved_live.load(Ordering::Relaxed)
+            < self.reserved_target.load(Ordering::Relaxed)
+        {
+            let prewarm_err = |o: Outcome| Error::Prewarm {
+                function: self.spec.function_name.clone(),
+                message: o.to_string(),
+            };
+            let mut inst = self
+                .create(pre, export, init.as_deref(), true)?
+                .map_err(prewarm_err)?;
+            if let Err(o) = self.initialize(&mut inst) {
+                self.discard(inst);
+                return Err(prewarm_err(o));
+            }
+            inst.store.data().log.lock().clear();
+            self.release(inst);
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
+        let (pre, export, init) = match &self.kind {
+            Kind::Missing(message) => {
+                return Ok(simple(Outcome::MissingHandler {
+                    message: message.clone(),
+                }));
+            }
+            Kind::Command { pre } => {
+                let _slot = self.function.acquire()?;
+                return crate::command::invoke(self, pre, req);
+            }
+            Kind::Handler { pre, export, init } => (pre, export, init),
+        };
+        let _slot = self.function.acquire()?;
+        let warm = self.idle.lock().pop();
+        let (mut inst, cold) = match warm {
+            Some(inst) => {
+                inst.store.data().log.lock().clear();
+                (inst, false)
+            }
+            None => {
+                self.cold_starts.fetch_add(1, Ordering::Relaxed);
+                match self.create(pre, export, init.as_deref(), false)? {
+                    Ok(inst) => (inst, true),
+                    Err(outcome) => return Ok(cold_failure(outcome)),
+                }
+            }
+        };
+        let init_duration = match self.initialize(&mut inst) {
+            Ok(d) => d,
+            Err(outcome) => {
+                let (log, log_truncated) = take_log(&inst, &outcome);
+                let mut inv = simple(outcome);
+                inv.cold_start = cold;
+                inv.log = log;
+                inv.log_truncated = log_truncated;
+                inv.instance_id = inst.id;
+                self.discard(inst);
+                return Ok(inv);
+            }
+        };
+        let request = RequestInfo {
+            request_id: req.request_id.clone(),
+            version_label: req.version_label.clone(),
+            invocation_type: req.invocation_type,
+            attempt: req.attempt,
+        };
+        inst.store
+            .data_mut()
+            .begin(self.spec.timeout, Some(request));
+        let deadline = inst.store.data().first_deadline();
+        inst.store.set_epoch_deadline(deadline);
+        let t0 = Instant::now();
+        let result = call_handler(&mut inst, req.event);
+        let duration = t0.elapsed();
+        let state = inst.store.data();
+        let outcome = match result {
+            Ok(fgs_abi::STATUS_OK) => match (&state.call.oversize, &state.call.output) {
+                (Some(size), _) => Outcome::ResultTooLarge {
+                    size: *size,
+                    limit: self.exec.settings.max_result_bytes,
+                },
+                (None, out) => Outcome::Success(out.clone().unwrap_or_default()),
+            },
+            Ok(status) => Outcome::FunctionError {
+                message: match &state.call.output {
+                    Some(m) => String::from_utf8_lossy(m).into_owned(),
+                    None if status == fgs_abi::STATUS_ERROR => "handled error".into(),
+                    None => format!("handler returned unknown status {status}"),
+                },
+            },
+            Err(e) => classify(&e, state),
+        };
+        let (log, log_truncated) = take_log(&inst, &outcome);
+        let inv = Invocation {
+            duration,
+            billed_duration: billed(duration),
+            max_memory_bytes: state.limiter.used,
+            log,
+            log_truncated,
+            cold_start: cold,
+            init_duration,
+            instance_id: inst.id,
+            outcome,
+        };
+        if inv.outcome.keeps_instance() {
+            self.release(inst);
+        } else {
+            self.discard(inst);
+        }
+        Ok(inv)
+    }
+}
+
+fn call_handler(inst: &mut Instance, event: &[u8]) -> wasmtime::Result<i32> {
+    let len = i32::try_from(event.len())
+        .map_err(|_| wasmtime::format_err!("event of {} bytes is too large", event.len()))?;
+    let ptr = inst.alloc.call(&mut inst.store, len)?;
+    inst.memory
+        .write(&mut inst.store, ptr as u32 as usize, event)
+        .map_err(|_| {
+            wasmtime::format_err!("fgs_alloc returned {ptr}, outside the guest's memory")
+        })?;
+    inst.handler.call(&mut inst.store, (ptr, len))
+}
+
+/// The log of the call just finished, with a trap's message appended.
+fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
+    let mut buf = inst.store.data().log.lock();
+    if !outcome.keeps_instance() {
+        buf.push_line(&outcome.to_string());
+    }
+    let (bytes, truncated, _) = buf.take();
+    (String::from_utf8_lossy(&bytes).into_owned(), truncated)
+}
+
+fn simple(outcome: Outcome) -> Invocation {
+    Invocation {
+        outcome,
+        duration: Duration::ZERO,
+        billed_duration: Duration::ZERO,
+        max_memory_bytes: 0,
+        log: String::new(),
+        log_truncated: false,
+        cold_start: false,
+        init_duration: None,
+        instance_id: 0,
+    }
+}
+
+fn cold_failure(outcome: Outcome) -> Invocation {
+    let mut inv = simple(outcome);
+    inv.cold_start = true;
+    inv.log = format!("{}\n", inv.outcome);
+    inv
+}
+
+impl Version {
+    /// Runs one invocation. Guest behaviour (traps, timeouts, OOM, handled errors) is in the
+    /// returned [`Invocation`]'s outcome; `Err` only for a rejected call
+    /// ([`Error::TooManyInstances`]) or an instance that could not be created.
+    pub fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
+        self.inner.invoke(req)
+    }
+
+    /// Keeps `n` reserved instances (§5.10): creates them now, initializer included, so the
+    /// next `n` concurrent invocations are warm; reserved instances are never reclaimed when
+    /// idle, and [`Executor::reclaim_idle`] replaces one that was discarded. Returns how many
+    /// were created. Lowering `n` un-reserves nothing already running (they age out normally
+    /// once unreserved instances are no longer needed).
+    pub fn set_reserved(&self, n: usize) -> Result<usize> {
+        self.inner.reserved_target.store(n, Ordering::Relaxed);
+        if n < self.inner.reserved_live.load(Ordering::Relaxed) {
+            let mut idle = self.inner.idle.lock();
+            let mut extra = self.inner.reserved_live.load(Ordering::Relaxed) - n;
+            for inst in idle.iter_mut().filter(|i| i.reserved) {
+                if extra == 0 {
+                    break;
+                }
+                inst.reserved = false;
+                self.inner.reserved_live.fetch_sub(1, Ordering::Relaxed);
+                extra -= 1;
+            }
+        }
+        self.inner.top_up_reserved()
+    }
+
+    /// Drops this version's idle, unreserved instances unused for the idle timeout; see
+    /// [`Executor::reclaim_idle`].
+    pub fn reclaim_idle(&self) -> usize {
+        self.inner.reclaim_idle()
+    }
+
+    /// The pool's counters.
+    pub fn stats(&self) -> PoolStats {
+        let i = &self.inner;
+        PoolStats {
+            instances_created: i.created.load(Ordering::Relaxed),
+            cold_starts: i.cold_starts.load(Ordering::Relaxed),
+            discarded: i.discarded.load(Ordering::Relaxed),
+            idle: i.idle.lock().len(),
+            reserved: i.reserved_live.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The spec it was deployed with.
+    pub fn spec(&self) -> &VersionSpec {
+        &self.inner.spec
+    }
+
+    /// Whether the code is a handler module (`handler`), a WASI command (`command`) or lacks
+    /// its entry point (`missing`).
+    pub fn kind(&self) -> &'static str {
+        match self.inner.kind {
+            Kind::Handler { .. } => "handler",
+            Kind::Command { .. } => "command",
+            Kind::Missing(_) => "missing",
+        }
+    }
+}
