@@ -2,6 +2,7 @@
 //! deploying a version (resolving its entry point, linking it once).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -26,56 +27,87 @@ pub enum OverLimit {
     Wait(Duration),
 }
 
-struct Limit {
-    max: Option<u32>,
-    policy: OverLimit,
-    running: u32,
-}
+/// `max` meaning "no limit".
+const UNLIMITED: u32 = u32::MAX;
 
 pub(crate) struct FunctionShared {
     exec: Executor,
     name: String,
-    limit: Mutex<Limit>,
+    /// The max instance number, [`UNLIMITED`] for none.
+    max: AtomicU32,
+    running: AtomicU32,
+    policy: Mutex<OverLimit>,
+    /// Callers blocked under [`OverLimit::Wait`]; a release only takes the lock when nonzero.
+    waiters: AtomicU32,
     freed: Condvar,
 }
 
 impl FunctionShared {
-    pub(crate) fn acquire(self: &Arc<Self>) -> Result<Slot> {
-        let mut limit = self.limit.lock();
-        let started = Instant::now();
+    /// Claims one of the function's instances: lock-free unless the limit is reached.
+    fn try_claim(&self) -> bool {
+        // SeqCst throughout, so that a waiter's claim and a release's check of `waiters` cannot
+        // both miss each other (see `acquire` and `Slot::drop`).
+        let mut cur = self.running.load(Ordering::SeqCst);
         loop {
-            match limit.max {
-                Some(max) if limit.running >= max => {
-                    let waited = started.elapsed();
-                    match limit.policy {
-                        OverLimit::Wait(d) if waited < d => {
-                            self.freed.wait_for(&mut limit, d - waited);
-                        }
-                        _ => {
-                            return Err(Error::TooManyInstances {
-                                function: self.name.clone(),
-                                max,
-                                waited,
-                            });
-                        }
-                    }
+            if cur >= self.max.load(Ordering::SeqCst) {
+                return false;
+            }
+            match self.running.compare_exchange_weak(
+                cur,
+                cur + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => return true,
+                Err(now) => cur = now,
+            }
+        }
+    }
+
+    pub(crate) fn acquire(&self) -> Result<Slot<'_>> {
+        if self.try_claim() {
+            return Ok(Slot(self));
+        }
+        let started = Instant::now();
+        let mut policy = self.policy.lock();
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let result = loop {
+            if self.try_claim() {
+                break Ok(Slot(self));
+            }
+            let waited = started.elapsed();
+            match *policy {
+                OverLimit::Wait(d) if waited < d => {
+                    self.freed.wait_for(&mut policy, d - waited);
                 }
                 _ => {
-                    limit.running += 1;
-                    return Ok(Slot(self.clone()));
+                    break Err(Error::TooManyInstances {
+                        function: self.name.clone(),
+                        max: self.max.load(Ordering::Relaxed),
+                        waited,
+                    });
                 }
             }
+        };
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
+        result
+    }
+
+    fn wake(&self) {
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            let _policy = self.policy.lock();
+            self.freed.notify_all();
         }
     }
 }
 
 /// One running invocation's claim on its function's instance limit.
-pub(crate) struct Slot(Arc<FunctionShared>);
+pub(crate) struct Slot<'a>(&'a FunctionShared);
 
-impl Drop for Slot {
+impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.0.limit.lock().running -= 1;
-        self.0.freed.notify_one();
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+        self.0.wake();
     }
 }
 
@@ -100,11 +132,10 @@ impl Function {
             inner: Arc::new(FunctionShared {
                 exec,
                 name,
-                limit: Mutex::new(Limit {
-                    max: None,
-                    policy: OverLimit::Reject,
-                    running: 0,
-                }),
+                max: AtomicU32::new(UNLIMITED),
+                running: AtomicU32::new(0),
+                policy: Mutex::new(OverLimit::Reject),
+                waiters: AtomicU32::new(0),
                 freed: Condvar::new(),
             }),
         }
@@ -118,18 +149,19 @@ impl Function {
     /// At most `max` invocations of this function (all versions) run at once, each on its own
     /// instance; `None` (the default) is no limit. Idle warm instances do not count.
     pub fn set_max_instances(&self, max: Option<u32>) {
-        self.inner.limit.lock().max = max;
-        self.inner.freed.notify_all();
+        let max = max.map_or(UNLIMITED, |m| m.min(UNLIMITED - 1));
+        self.inner.max.store(max, Ordering::Relaxed);
+        self.inner.wake();
     }
 
     /// What a call beyond the limit does. Default [`OverLimit::Reject`].
     pub fn set_over_limit(&self, policy: OverLimit) {
-        self.inner.limit.lock().policy = policy;
+        *self.inner.policy.lock() = policy;
     }
 
     /// Invocations running now.
     pub fn running(&self) -> u32 {
-        self.inner.limit.lock().running
+        self.inner.running.load(Ordering::Relaxed)
     }
 
     /// Deploys a version: resolves the entry point and links the module once (one

@@ -236,6 +236,7 @@ impl VersionInner {
         let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {
             return missing("`memory`");
         };
+        store.data_mut().memory = Some(memory);
         let Ok(alloc) = instance.get_typed_func::<i32, i32>(&mut store, fgs_abi::EXPORT_ALLOC)
         else {
             return missing("`fgs_alloc: (i32) -> i32`");
@@ -403,9 +404,8 @@ impl VersionInner {
             .begin(self.spec.timeout, Some(request));
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
-        let t0 = Instant::now();
         let result = call_handler(&mut inst, req.event);
-        let duration = t0.elapsed();
+        let duration = inst.store.data().call.started.elapsed();
         let output = inst.store.data_mut().call.output.take();
         let state = inst.store.data();
         let outcome = match result {
