@@ -54,10 +54,12 @@ fn raw_linker(engine: &wasmtime::Engine) -> Linker<Raw> {
         },
     )
     .unwrap();
-    for name in [fgs_abi::IMPORT_LOG] {
-        l.func_wrap(fgs_abi::IMPORT_MODULE, name, |_: i32, _: i32| {})
-            .unwrap();
-    }
+    l.func_wrap(
+        fgs_abi::IMPORT_MODULE,
+        fgs_abi::IMPORT_LOG,
+        |_: i32, _: i32| {},
+    )
+    .unwrap();
     // The same context a guest gets from the executor, precomputed.
     l.func_wrap(
         fgs_abi::IMPORT_MODULE,
