@@ -13,7 +13,7 @@ use crate::capture::CaptureStream;
 use crate::error::{Error, Result};
 use crate::host::{CaptureBuffer, HostState, RequestInfo, context_of};
 use crate::outcome::{Invocation, Outcome, billed, tail};
-use crate::pool::{VersionInner, classify};
+use crate::pool::{VersionInner, classify, lossy};
 use crate::spec::Request;
 
 pub(crate) fn invoke(
@@ -96,7 +96,7 @@ pub(crate) fn invoke(
             buf.push_line(&outcome.to_string());
         }
         let (bytes, truncated, _) = buf.take();
-        (String::from_utf8_lossy(&bytes).into_owned(), truncated)
+        (lossy(bytes), truncated)
     };
     Ok(Invocation {
         duration,

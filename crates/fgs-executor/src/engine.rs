@@ -13,9 +13,10 @@ use parking_lot::{Mutex, RwLock};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use crate::error::{Error, Result};
+use crate::function::Function;
 use crate::host::SubInvoker;
 use crate::module::CompiledModule;
-use crate::pool::{Function, VersionInner};
+use crate::pool::VersionInner;
 
 /// Which instance allocator the engine ended up with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

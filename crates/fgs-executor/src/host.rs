@@ -199,6 +199,8 @@ pub(crate) struct HostState {
     pub(crate) call: CallState,
     pub(crate) spec: Arc<VersionSpec>,
     pub(crate) exec: Arc<ExecInner>,
+    /// The guest's `memory` export, cached once the instance exists.
+    pub(crate) memory: Option<wasmtime::Memory>,
 }
 
 impl HostState {
@@ -219,6 +221,7 @@ impl HostState {
             call: CallState::new(),
             spec,
             exec,
+            memory: None,
         }
     }
 
@@ -343,6 +346,9 @@ pub(crate) fn configure_store(store: &mut wasmtime::Store<HostState>) {
 }
 
 fn memory(caller: &mut Caller<'_, HostState>) -> wasmtime::Result<wasmtime::Memory> {
+    if let Some(m) = caller.data().memory {
+        return Ok(m);
+    }
     match caller.get_export(fgs_abi::EXPORT_MEMORY) {
         Some(Extern::Memory(m)) => Ok(m),
         _ => Err(wasmtime::format_err!(

@@ -1,222 +1,21 @@
-//! Functions (concurrency domains) and deployed versions with their instance pools.
+//! Deployed versions and their pools of warm instances.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 use wasmtime::{InstancePre, Memory, Store, TypedFunc};
 use wasmtime_wasi::{FsPerms, HostWallClock, WasiCtxBuilder};
 
 use crate::capture::CaptureStream;
-use crate::engine::{ExecInner, Executor};
+use crate::engine::ExecInner;
 use crate::error::{Error, Result};
+use crate::function::{FunctionShared, Kind};
 use crate::host::{CaptureBuffer, HostState, RequestInfo, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
-use crate::spec::{Code, Request, VersionSpec};
-
-/// What happens to a call when its function already runs its maximum of instances
-/// (`max_instance_num`, §5.6.8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OverLimit {
-    /// Fail at once with [`Error::TooManyInstances`] (the runtime answers 429 FSS.0429). The
-    /// default, and what a sync invoke does on the platform.
-    #[default]
-    Reject,
-    /// Wait up to this long for an instance to free up, then fail like `Reject` (for work that
-    /// may queue, such as async invocations).
-    Wait(Duration),
-}
-
-struct Limit {
-    max: Option<u32>,
-    policy: OverLimit,
-    running: u32,
-}
-
-pub(crate) struct FunctionShared {
-    exec: Executor,
-    name: String,
-    limit: Mutex<Limit>,
-    freed: Condvar,
-}
-
-impl FunctionShared {
-    fn acquire(self: &Arc<Self>) -> Result<Slot> {
-        let mut limit = self.limit.lock();
-        let started = Instant::now();
-        loop {
-            match limit.max {
-                Some(max) if limit.running >= max => {
-                    let waited = started.elapsed();
-                    match limit.policy {
-                        OverLimit::Wait(d) if waited < d => {
-                            self.freed.wait_for(&mut limit, d - waited);
-                        }
-                        _ => {
-                            return Err(Error::TooManyInstances {
-                                function: self.name.clone(),
-                                max,
-                                waited,
-                            });
-                        }
-                    }
-                }
-                _ => {
-                    limit.running += 1;
-                    return Ok(Slot(self.clone()));
-                }
-            }
-        }
-    }
-}
-
-/// One running invocation's claim on its function's instance limit.
-struct Slot(Arc<FunctionShared>);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.limit.lock().running -= 1;
-        self.0.freed.notify_one();
-    }
-}
-
-/// A function as the executor sees it: the concurrency domain whose versions share one
-/// `max_instance_num`. Cheap to clone.
-#[derive(Clone)]
-pub struct Function {
-    inner: Arc<FunctionShared>,
-}
-
-impl std::fmt::Debug for Function {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Function")
-            .field("name", &self.inner.name)
-            .finish()
-    }
-}
-
-impl Function {
-    pub(crate) fn new(exec: Executor, name: String) -> Self {
-        Function {
-            inner: Arc::new(FunctionShared {
-                exec,
-                name,
-                limit: Mutex::new(Limit {
-                    max: None,
-                    policy: OverLimit::Reject,
-                    running: 0,
-                }),
-                freed: Condvar::new(),
-            }),
-        }
-    }
-
-    /// The function's name.
-    pub fn name(&self) -> &str {
-        &self.inner.name
-    }
-
-    /// At most `max` invocations of this function (all versions) run at once, each on its own
-    /// instance; `None` (the default) is no limit. Idle warm instances do not count.
-    pub fn set_max_instances(&self, max: Option<u32>) {
-        self.inner.limit.lock().max = max;
-        self.inner.freed.notify_all();
-    }
-
-    /// What a call beyond the limit does. Default [`OverLimit::Reject`].
-    pub fn set_over_limit(&self, policy: OverLimit) {
-        self.inner.limit.lock().policy = policy;
-    }
-
-    /// Invocations running now.
-    pub fn running(&self) -> u32 {
-        self.inner.limit.lock().running
-    }
-
-    /// Deploys a version: resolves the entry point and links the module once (one
-    /// `InstancePre`). A module whose imports the host does not provide is refused here
-    /// ([`Error::Link`]); a missing handler file or export is not an error until invoked.
-    pub fn deploy(&self, code: Code, spec: VersionSpec) -> Result<Version> {
-        let exec = self.inner.exec.inner.clone();
-        let kind = resolve(&exec, code, &spec)?;
-        let inner = Arc::new(VersionInner {
-            function: self.inner.clone(),
-            exec: exec.clone(),
-            spec: Arc::new(spec),
-            kind,
-            idle: Mutex::new(Vec::new()),
-            reserved_target: AtomicUsize::new(0),
-            reserved_live: AtomicUsize::new(0),
-            created: AtomicU64::new(0),
-            cold_starts: AtomicU64::new(0),
-            discarded: AtomicU64::new(0),
-        });
-        exec.versions.lock().push(Arc::downgrade(&inner));
-        Ok(Version { inner })
-    }
-}
-
-pub(crate) enum Kind {
-    Handler {
-        pre: InstancePre<HostState>,
-        export: String,
-        init: Option<String>,
-    },
-    Command {
-        pre: InstancePre<HostState>,
-    },
-    Missing(String),
-}
-
-fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
-    let module = match code {
-        Code::Missing { file } => {
-            return Ok(Kind::Missing(format!(
-                "the code package has no file {file} for handler {}",
-                spec.handler
-            )));
-        }
-        Code::Module(m) => m,
-    };
-    let pre = exec
-        .linker
-        .instantiate_pre(&module.module)
-        .map_err(|e| Error::Link {
-            message: format!("{e:#}"),
-        })?;
-    let export = match fgs_abi::split_handler(&spec.handler) {
-        Some((_, export)) => export.to_string(),
-        None => {
-            return Ok(Kind::Missing(format!(
-                "handler {:?} is not of the form FILE.EXPORT",
-                spec.handler
-            )));
-        }
-    };
-    if module.has_export(&export) {
-        let init = match &spec.initializer {
-            None => None,
-            Some(i) => match fgs_abi::split_handler(i) {
-                Some((_, e)) if module.has_export(e) => Some(e.to_string()),
-                _ => {
-                    return Ok(Kind::Missing(format!(
-                        "the module has no export for initializer {i}"
-                    )));
-                }
-            },
-        };
-        Ok(Kind::Handler { pre, export, init })
-    } else if module.has_export(fgs_abi::EXPORT_START) {
-        Ok(Kind::Command { pre })
-    } else {
-        Ok(Kind::Missing(format!(
-            "the module has no export `{export}` for handler {} (and no `_start`)",
-            spec.handler
-        )))
-    }
-}
+use crate::spec::{Request, VersionSpec};
 
 /// A warm instance of a handler module.
 struct Instance {
@@ -437,6 +236,7 @@ impl VersionInner {
         let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {
             return missing("`memory`");
         };
+        store.data_mut().memory = Some(memory);
         let Ok(alloc) = instance.get_typed_func::<i32, i32>(&mut store, fgs_abi::EXPORT_ALLOC)
         else {
             return missing("`fgs_alloc: (i32) -> i32`");
@@ -604,20 +404,20 @@ impl VersionInner {
             .begin(self.spec.timeout, Some(request));
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
-        let t0 = Instant::now();
         let result = call_handler(&mut inst, req.event);
-        let duration = t0.elapsed();
+        let duration = inst.store.data().call.started.elapsed();
+        let output = inst.store.data_mut().call.output.take();
         let state = inst.store.data();
         let outcome = match result {
-            Ok(fgs_abi::STATUS_OK) => match (&state.call.oversize, &state.call.output) {
-                (Some(size), _) => Outcome::ResultTooLarge {
-                    size: *size,
+            Ok(fgs_abi::STATUS_OK) => match state.call.oversize {
+                Some(size) => Outcome::ResultTooLarge {
+                    size,
                     limit: self.exec.settings.max_result_bytes,
                 },
-                (None, out) => Outcome::Success(out.clone().unwrap_or_default()),
+                None => Outcome::Success(output.unwrap_or_default()),
             },
             Ok(status) => Outcome::FunctionError {
-                message: match &state.call.output {
+                message: match &output {
                     Some(m) => String::from_utf8_lossy(m).into_owned(),
                     None if status == fgs_abi::STATUS_ERROR => "handled error".into(),
                     None => format!("handler returned unknown status {status}"),
@@ -665,7 +465,12 @@ fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
         buf.push_line(&outcome.to_string());
     }
     let (bytes, truncated, _) = buf.take();
-    (String::from_utf8_lossy(&bytes).into_owned(), truncated)
+    (lossy(bytes), truncated)
+}
+
+/// Bytes as text, copying only when they are not valid UTF-8.
+pub(crate) fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn simple(outcome: Outcome) -> Invocation {
@@ -690,6 +495,28 @@ fn cold_failure(outcome: Outcome) -> Invocation {
 }
 
 impl Version {
+    pub(crate) fn new(
+        function: Arc<FunctionShared>,
+        exec: Arc<ExecInner>,
+        spec: VersionSpec,
+        kind: Kind,
+    ) -> Version {
+        let inner = Arc::new(VersionInner {
+            function,
+            exec: exec.clone(),
+            spec: Arc::new(spec),
+            kind,
+            idle: Mutex::new(Vec::new()),
+            reserved_target: AtomicUsize::new(0),
+            reserved_live: AtomicUsize::new(0),
+            created: AtomicU64::new(0),
+            cold_starts: AtomicU64::new(0),
+            discarded: AtomicU64::new(0),
+        });
+        exec.versions.lock().push(Arc::downgrade(&inner));
+        Version { inner }
+    }
+
     /// Runs one invocation. Guest behaviour (traps, timeouts, OOM, handled errors) is in the
     /// returned [`Invocation`]'s outcome; `Err` only for a rejected call
     /// ([`Error::TooManyInstances`]) or an instance that could not be created.

@@ -84,3 +84,17 @@ fn a_cache_dir_keeps_serialized_artifacts_that_a_new_executor_loads() {
     assert_eq!(text(&call(&v, b"from cache")), "from cache");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn dropping_an_executor_stops_its_ticker_thread() {
+    let exec = Executor::builder()
+        .epoch_tick(std::time::Duration::from_millis(1))
+        .pool_instances(2)
+        .build()
+        .unwrap();
+    let v = deploy_fixture(&exec, "echo");
+    assert_eq!(text(&call(&v, b"t")), "t");
+    drop(v);
+    // The drop joins the ticker thread; reaching the next line is the assertion.
+    drop(exec);
+}
