@@ -64,7 +64,9 @@ fn with_the_wait_policy_a_call_waits_for_a_free_instance() {
     let echo = warmed(
         f.deploy(
             Code::Module(exec.compile(&fixture("echo")).unwrap()),
-            VersionSpec::new("queue", "index.handler"),
+            // The longest timeout, so that the ticks still running when the waiting call
+            // starts cannot time it out on a loaded machine.
+            VersionSpec::new("queue", "index.handler").with_timeout(Duration::from_secs(900)),
         )
         .unwrap(),
     );
