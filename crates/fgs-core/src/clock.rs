@@ -20,6 +20,12 @@ use parking_lot::Mutex;
 pub trait Clock: Send + Sync + fmt::Debug {
     /// The current time.
     fn now(&self) -> DateTime<Utc>;
+
+    /// This clock as a [`ManualClock`], if it is one: the emulator's scheduler then moves it
+    /// itself (`Emulator::advance`) instead of running a background driver. Default `None`.
+    fn as_manual(&self) -> Option<&ManualClock> {
+        None
+    }
 }
 
 /// The machine's wall clock.
@@ -78,5 +84,9 @@ impl Default for ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.now.lock()
+    }
+
+    fn as_manual(&self) -> Option<&ManualClock> {
+        Some(self)
     }
 }

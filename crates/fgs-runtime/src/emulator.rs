@@ -46,6 +46,9 @@ pub(crate) struct Inner {
     pub(crate) state: RwLock<State>,
     /// Function metrics (seed §5.8), outside the state lock: see `crate::metrics`.
     pub(crate) metrics: crate::metrics::MetricsStore,
+    /// Timed jobs: TIMER triggers, reserved-instance policies, deferred work
+    /// (`crate::scheduler`). Declared last so that it drops last.
+    pub(crate) scheduler: crate::scheduler::Scheduler,
 }
 
 /// Resolved builder settings.
@@ -67,6 +70,7 @@ pub struct EmulatorBuilder {
     clock: Option<Arc<dyn Clock>>,
     seed: Option<u64>,
     limits: Limits,
+    background_scheduler: Option<bool>,
 }
 
 impl Default for EmulatorBuilder {
@@ -79,6 +83,7 @@ impl Default for EmulatorBuilder {
             clock: None,
             seed: None,
             limits: Limits::default(),
+            background_scheduler: None,
         }
     }
 }
@@ -129,6 +134,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether a background thread runs scheduler jobs (TIMER triggers, reserved-instance
+    /// policies) as they fall due. Default: on for every clock but a
+    /// [`fgs_core::clock::ManualClock`], which `Emulator::advance` drives instead. The thread
+    /// stops when the last handle of the emulator is dropped.
+    pub fn background_scheduler(mut self, on: bool) -> Self {
+        self.background_scheduler = Some(on);
+        self
+    }
+
     /// Validates the settings and builds the emulator.
     pub fn build(self) -> Result<Emulator> {
         let check = |what: &str, value: &str| {
@@ -153,7 +167,11 @@ impl EmulatorBuilder {
             Some(seed) => Randomness::seeded(seed),
             None => Randomness::from_os(),
         };
-        Ok(Emulator {
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let background = self
+            .background_scheduler
+            .unwrap_or_else(|| clock.as_manual().is_none());
+        let emu = Emulator {
             inner: Arc::new(Inner {
                 settings: Settings {
                     urn: UrnDefaults::new(self.region, self.project_id),
@@ -161,12 +179,17 @@ impl EmulatorBuilder {
                     utc_offset,
                     limits: self.limits,
                 },
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                clock,
                 random,
                 state: RwLock::new(State::default()),
                 metrics: crate::metrics::MetricsStore::default(),
+                scheduler: crate::scheduler::Scheduler::new(),
             }),
-        })
+        };
+        if background {
+            crate::scheduler::start_driver(&emu);
+        }
+        Ok(emu)
     }
 }
 

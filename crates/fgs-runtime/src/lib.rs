@@ -16,6 +16,7 @@ mod logs;
 mod metrics;
 mod quotas;
 mod reserved;
+mod scheduler;
 #[allow(dead_code)] // Fields are filled in by the modules that own them.
 mod state;
 mod test_events;
@@ -28,6 +29,7 @@ pub use emulator::{
     DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,
 };
 pub use fgs_core::{Error, ErrorKind, Result};
+pub use scheduler::{DELIVERY_LOG_CAPACITY, DeliveredEvent};
 
 /// The README's embedding example, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -30,6 +30,12 @@ impl Emulator {
         entry
             .reserved
             .insert(qualifier.name().to_owned(), config.clone());
+        // Its `cron_configs` now drive the effective count (`crate::scheduler`).
+        self.schedule_reserved(
+            &crate::state::FunctionKey::of(&urn),
+            qualifier.name(),
+            &config,
+        );
         Ok(config)
     }
 

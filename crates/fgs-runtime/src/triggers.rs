@@ -4,7 +4,8 @@
 //! or an alias, DECISIONS "Triggers"). The URN of list, get, update and delete selects
 //! triggers the way §5.12.1 selects them for delete-all: an unqualified or `latest` URN
 //! covers every trigger of the function, a version or alias URN only that qualifier's.
-//! Firing is not done here: the scheduler reads [`fgs_core::trigger::Trigger::schedule`].
+//! Firing is not done here: create and update register the trigger with the scheduler
+//! (`crate::scheduler`), which drops the firings of deleted triggers by itself.
 
 use fgs_core::trigger::{
     CreateTriggerRequest, EventData, Placement, Trigger, TriggerContext, TriggerStatus,
@@ -98,6 +99,7 @@ impl Emulator {
             qualifier,
             trigger: trigger.clone(),
         });
+        self.schedule_trigger(&FunctionKey::of(&urn), &trigger);
         Ok(trigger)
     }
 
@@ -198,7 +200,9 @@ impl Emulator {
         }
         trigger.last_updated_time = stamp;
         trigger.updated_at = now;
-        Ok(trigger.clone())
+        let trigger = trigger.clone();
+        self.schedule_trigger(&FunctionKey::of(&urn), &trigger);
+        Ok(trigger)
     }
 
     /// Deletes one trigger (seed §5.12.4); the codes are those of [`Emulator::get_trigger`].
@@ -232,7 +236,7 @@ impl Emulator {
 }
 
 /// The function a URN names, after checking its qualifier exists (FSS.1051/1052/1053).
-fn scoped_entry<'s>(state: &'s State, urn: &FunctionUrn) -> Result<&'s FunctionEntry> {
+pub(crate) fn scoped_entry<'s>(state: &'s State, urn: &FunctionUrn) -> Result<&'s FunctionEntry> {
     let entry = state.function(urn)?;
     entry.check_qualifier(urn.effective_qualifier())?;
     Ok(entry)
@@ -248,7 +252,7 @@ fn in_scope(urn: &FunctionUrn, qualifier: &Qualifier) -> bool {
 
 /// The index of a trigger by path type and id: FSS.1137 for an unknown path type or a type
 /// that is not the trigger's; the path type's not-found code for an unknown id.
-fn find(
+pub(crate) fn find(
     entry: &FunctionEntry,
     urn: &FunctionUrn,
     type_code: &str,

@@ -19,6 +19,7 @@
 
 mod apig;
 mod conflict;
+pub mod events;
 mod fields;
 mod kind;
 mod obs;
@@ -34,6 +35,7 @@ use crate::error::Result;
 
 pub use apig::{ApigEventData, ApigFuncInfo};
 pub use conflict::Placement;
+pub use events::{EventContext, InvokeMode, build_event, timer_event};
 pub use fields::MAX_TRIGGER_NAME_LEN;
 pub use kind::{TriggerStatus, TriggerType};
 pub use obs::{OBS_EVENTS, ObsEventData};

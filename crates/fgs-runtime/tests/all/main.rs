@@ -12,6 +12,7 @@ mod metrics;
 mod quotas;
 mod reserved;
 mod scenarios;
+mod scheduler;
 mod test_events;
 mod tracing_config;
 mod transfer;

@@ -12,6 +12,7 @@
 mod create;
 mod duplicates;
 mod event_data;
+mod events;
 mod golden;
 mod manage;
 mod schedule;
