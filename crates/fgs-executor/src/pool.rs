@@ -208,6 +208,13 @@ fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
             },
         };
         Ok(Kind::Handler { pre, export, init })
+    } else if module.has_export(fgs_abi::EXPORT_ALLOC) {
+        // A handler module (it speaks fgs-abi) without the handler's export: missing, even
+        // when it also exports `_start` (as `#![no_main]` Rust binaries do).
+        Ok(Kind::Missing(format!(
+            "the module has no export `{export}` for handler {}",
+            spec.handler
+        )))
     } else if module.has_export(fgs_abi::EXPORT_START) {
         Ok(Kind::Command { pre })
     } else {
@@ -431,7 +438,11 @@ impl VersionInner {
                         ),
                     }));
                 }
-                Err(e) => return Ok(Err(classify(&e, store.data()))),
+                Err(e) => {
+                    // Instance creation is bounded by the initializer timeout, as above.
+                    let timeout = self.spec.initializer_timeout;
+                    return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+                }
             }
         }
         let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {

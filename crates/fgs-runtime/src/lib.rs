@@ -12,6 +12,7 @@ mod async_config;
 mod dependencies;
 mod emulator;
 mod functions;
+mod invoke;
 mod logs;
 mod metrics;
 mod quotas;
@@ -28,6 +29,7 @@ pub use emulator::{
     DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,
 };
 pub use fgs_core::{Error, ErrorKind, Result};
+pub use invoke::{InvocationResult, InvocationType, InvokeOptions, OutcomeKind, OverLimit};
 
 /// The README's embedding example, compiled and run as a doctest.
 #[cfg(doctest)]

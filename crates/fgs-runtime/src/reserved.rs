@@ -30,6 +30,9 @@ impl Emulator {
         entry
             .reserved
             .insert(qualifier.name().to_owned(), config.clone());
+        drop(state);
+        // Pre-warm (or release) the instances now: see `crate::invoke`.
+        self.apply_reserved(&urn);
         Ok(config)
     }
 
