@@ -2,33 +2,7 @@
 //! [`Emulator::invoke_with`] resolve a URN, pick the version (alias weights drawn from the
 //! emulator's seeded random source), run it through `fgs-executor` and record its metrics.
 //!
-//! - **URNs**: every form of §1.6.1 (a bare name, `package:name`, full URNs, with or without
-//!   `latest`, a version or an alias). A missing function, version or alias is 404
-//!   FSS.1051/1052/1053, a malformed URN 400 FSS.1309; those are `Err` and not counted.
-//! - **Outcomes**: see the table in [`OutcomeKind`]'s module: everything that ran is `Ok`
-//!   with its [`OutcomeKind`]; a disabled function (`strategy_config.concurrency` 0) is 403
-//!   FSS.0403 and a call over the function's max instances 429 FSS.0429 (with
-//!   [`OverLimit::Reject`](fgs_executor::OverLimit), the default), both `Err` and counted as
-//!   rejections.
-//! - **Max instances**: `strategy_config.concurrency` of `latest` bounds the invocations of
-//!   the whole function (every version and alias) running at once; -1 (the default) means
-//!   [`fgs_core::limits::Limits::default_max_instances`]. `update_max_instances` and
-//!   `update_function_config` apply it at once. One instance runs one request at a time.
-//! - **Billing**: the billed duration is the run's wall time rounded up to the billing
-//!   granularity ([`crate::EmulatorBuilder::billing_granularity`], default 1 ms, the
-//!   platform's per-millisecond billing), at least one unit; a call that never entered the
-//!   guest (missing handler) bills 0.
-//! - **Instances**: warm instances are reused; reserved instances (§5.10,
-//!   [`Emulator::update_reserved_instances`]) are created at once with their initializer run,
-//!   for the version the qualifier names (an alias: its main version); idle instances are
-//!   dropped by [`Emulator::reclaim_idle`] after the idle timeout on the emulator's clock.
-//! - **Environment**: `user_data` and `encrypted_user_data` keys are environment variables;
-//!   the files of the version's dependencies are readable under [`fgs_abi::DEPS_DIR`]
-//!   (read-only); the guest's wall clock is the emulator's clock.
-//! - **Sub-functions** (seed example 4.4): a guest's `fgs_guest::invoke(urn, event)` runs
-//!   another function synchronously through this emulator.
-//!
-//! [`fgs_abi::DEPS_DIR`]: fgs_executor::fgs_abi::DEPS_DIR
+//! The semantics are documented on [`Emulator::invoke`].
 
 mod outcome;
 mod runner;
@@ -93,7 +67,7 @@ pub struct InvocationResult {
     pub error_message: Option<String>,
     /// Wall time of the handler call (initializer excluded).
     pub duration: Duration,
-    /// `duration` rounded up to the billing granularity (see the [module docs](self)).
+    /// `duration` rounded up to the billing granularity (see [`Emulator::invoke`]).
     pub billed_duration: Duration,
     /// Peak bytes of the instance's memories and tables during the call.
     pub memory_used_bytes: u64,
@@ -150,8 +124,37 @@ enum Target {
 }
 
 impl Emulator {
-    /// Invokes a function synchronously (seed §5.1.1) with [`InvokeOptions::default`]: see
-    /// the [module docs](self) and the outcome table in [`OutcomeKind`].
+    /// Invokes a function synchronously (seed §5.1.1) with [`InvokeOptions::default`]; the
+    /// outcome table is on [`OutcomeKind`].
+    ///
+    /// - **URNs**: every form of §1.6.1 (a bare name, `package:name`, full URNs, with or without
+    ///   `latest`, a version or an alias). A missing function, version or alias is 404
+    ///   FSS.1051/1052/1053, a malformed URN 400 FSS.1309; those are `Err` and not counted.
+    /// - **Outcomes**: see the table on [`OutcomeKind`]: everything that ran is `Ok`
+    ///   with its [`OutcomeKind`]; a disabled function (`strategy_config.concurrency` 0) is 403
+    ///   FSS.0403 and a call over the function's max instances 429 FSS.0429 (with
+    ///   [`OverLimit::Reject`](fgs_executor::OverLimit), the default), both `Err` and counted as
+    ///   rejections.
+    /// - **Max instances**: `strategy_config.concurrency` of `latest` bounds the invocations of
+    ///   the whole function (every version and alias) running at once; -1 (the default) means
+    ///   [`fgs_core::limits::Limits::default_max_instances`]. `update_max_instances` and
+    ///   `update_function_config` apply it at once. One instance runs one request at a time.
+    /// - **Billing**: the billed duration is the run's wall time rounded up to the billing
+    ///   granularity ([`crate::EmulatorBuilder::billing_granularity`], default 1 ms, the
+    ///   platform's per-millisecond billing), at least one unit; a call that never entered the
+    ///   guest (missing handler) bills 0.
+    /// - **Instances**: warm instances are reused; reserved instances (§5.10,
+    ///   [`Emulator::update_reserved_instances`]) are created at once with their initializer run,
+    ///   for the version the qualifier names (an alias: its main version); idle instances are
+    ///   dropped by [`Emulator::reclaim_idle`] after the idle timeout on the emulator's clock.
+    /// - **Environment**: `user_data` and `encrypted_user_data` keys are environment variables;
+    ///   the files of the version's dependencies are readable under [`fgs_abi::DEPS_DIR`]
+    ///   (read-only); the guest's wall clock is the emulator's clock.
+    /// - **Sub-functions** (seed example 4.4): a guest's `fgs_guest::invoke(urn, event)` runs
+    ///   another function synchronously through this emulator.
+    ///
+    ///
+    /// [`fgs_abi::DEPS_DIR`]: fgs_executor::fgs_abi::DEPS_DIR
     ///
     /// ```
     /// let emu = fgs_runtime::Emulator::builder().manual_epoch().build()?;

@@ -2,30 +2,32 @@
 //! maps to an HTTP status, the v1 body's `status` field, and either the `result` or an
 //! `error_code` with its message. The REST layer only renders it.
 //!
-//! | Outcome ([`OutcomeKind`]) | `name()` | HTTP | `status` | Body | Returned as |
-//! |---|---|---|---|---|---|
-//! | Success | `success` | 200 | 200 | `result`: the handler's bytes | `Ok` |
-//! | Handled function error | `function_error` | 500 | 500 | `FSS.0500` + "function error: ..." | `Ok` |
-//! | Trap (panic, `unreachable`...) | `trap` | 500 | 500 | `FSS.0500` + "function trapped: ..." | `Ok` |
-//! | Timeout | `timeout` | 408 | 408 | `FSS.0408` + "function timed out after N ms" | `Ok` |
-//! | Out of memory | `out_of_memory` | 500 | 500 | `FSS.0500` + "function ran out of memory: ..." | `Ok` |
-//! | Initializer failure | `initializer_failed` | 500 | 500 | `FSS.0500` + "initializer failed: ..." | `Ok` |
-//! | Initializer timeout | `initializer_timeout` | 408 | 408 | `FSS.0408` + "initializer timed out after N ms" | `Ok` |
-//! | Missing handler | `missing_handler` | 500 | 500 | `FSS.0500` + "handler not found: ..." | `Ok` |
-//! | Result too large | `result_too_large` | 500 | 500 | `FSS.0500` + "function result of N bytes exceeds ..." | `Ok` |
-//! | Disabled function (`strategy_config.concurrency` 0) | `disabled` | 403 | 403 | `FSS.0403` + "function ... is disabled ..." | `Err` |
-//! | Over the instance limit (§5.6.8) | `rejected` | 429 | 429 | `FSS.0429` + "function ... is at its maximum of N ..." | `Err` |
-//!
-//! Rulings (the seed leaves `status` unspecified, digest A13): the `status` field equals the
-//! HTTP status; everything that ran is `Ok` with its outcome (and counted as an invocation,
-//! failed unless a success), while a disabled function or a throttled call did not run: it
-//! is an `Err` with the row's code (and counted as a rejection). Management errors (404
-//! FSS.1051/1052/1053, 400 FSS.1309) are `Err` too and are not in the table.
+//! The table is on [`OutcomeKind`].
 
 use fgs_core::ErrorKind;
 use fgs_executor::Outcome;
 
-/// How an invocation ended: one row of the outcome table (see the [module docs](self)).
+/// How an invocation ended: one row of the outcome table (DECISIONS "Invocation over REST").
+///
+/// | Outcome ([`OutcomeKind`]) | `name()` | HTTP | `status` | Body | Returned as |
+/// |---|---|---|---|---|---|
+/// | Success | `success` | 200 | 200 | `result`: the handler's bytes | `Ok` |
+/// | Handled function error | `function_error` | 500 | 500 | `FSS.0500` + "function error: ..." | `Ok` |
+/// | Trap (panic, `unreachable`...) | `trap` | 500 | 500 | `FSS.0500` + "function trapped: ..." | `Ok` |
+/// | Timeout | `timeout` | 408 | 408 | `FSS.0408` + "function timed out after N ms" | `Ok` |
+/// | Out of memory | `out_of_memory` | 500 | 500 | `FSS.0500` + "function ran out of memory: ..." | `Ok` |
+/// | Initializer failure | `initializer_failed` | 500 | 500 | `FSS.0500` + "initializer failed: ..." | `Ok` |
+/// | Initializer timeout | `initializer_timeout` | 408 | 408 | `FSS.0408` + "initializer timed out after N ms" | `Ok` |
+/// | Missing handler | `missing_handler` | 500 | 500 | `FSS.0500` + "handler not found: ..." | `Ok` |
+/// | Result too large | `result_too_large` | 500 | 500 | `FSS.0500` + "function result of N bytes exceeds ..." | `Ok` |
+/// | Disabled function (`strategy_config.concurrency` 0) | `disabled` | 403 | 403 | `FSS.0403` + "function ... is disabled ..." | `Err` |
+/// | Over the instance limit (§5.6.8) | `rejected` | 429 | 429 | `FSS.0429` + "function ... is at its maximum of N ..." | `Err` |
+///
+/// Rulings (the seed leaves `status` unspecified, digest A13): the `status` field equals the
+/// HTTP status; everything that ran is `Ok` with its outcome (and counted as an invocation,
+/// failed unless a success), while a disabled function or a throttled call did not run: it
+/// is an `Err` with the row's code (and counted as a rejection). Management errors (404
+/// FSS.1051/1052/1053, 400 FSS.1309) are `Err` too and are not in the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutcomeKind {
