@@ -32,6 +32,7 @@ impl Emulator {
             // Its figures move to the tenant's retired totals; a new function of the same
             // name starts at zero.
             self.forget_function_metrics(&key);
+            self.forget_deployments(&key, None);
             return Ok(());
         };
         let (version, via_alias) = match qualifier {
@@ -55,7 +56,9 @@ impl Emulator {
             entry.remove_qualifier_resources(&Qualifier::Alias(alias));
         }
         entry.versions.remove(&version);
-        entry.remove_qualifier_resources(&Qualifier::Version(version));
+        entry.remove_qualifier_resources(&Qualifier::Version(version.clone()));
+        drop(state);
+        self.forget_deployments(&FunctionKey::of(&urn), Some(&version));
         Ok(())
     }
 }

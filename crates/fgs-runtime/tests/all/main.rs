@@ -7,6 +7,7 @@ mod async_config;
 mod dependencies;
 mod errors;
 mod functions;
+mod invoke;
 mod logs;
 mod metrics;
 mod quotas;
