@@ -1,4 +1,5 @@
-//! Quickstart: embed the emulator, deploy a function, publish a version, route an alias.
+//! Quickstart: embed the emulator, deploy a function, publish a version, route an alias,
+//! invoke it and read its metrics.
 //!
 //! Run it with `cargo run -p fgs-runtime --example quickstart`.
 
@@ -50,6 +51,23 @@ fn main() -> Result<(), fgs_runtime::Error> {
     println!(
         "{}",
         serde_json::to_string_pretty(&through_alias).expect("a config serializes")
+    );
+
+    // Run it: through the alias, which routes to v1 (the built-in echo handler).
+    let inv = emu.invoke(&alias.alias_urn, br#"{"hello":"world"}"#)?;
+    println!(
+        "invoked {} -> {} {} in {:?} (cold start: {}): {}",
+        inv.version,
+        inv.http_status(),
+        inv.outcome.name(),
+        inv.duration,
+        inv.cold_start,
+        String::from_utf8_lossy(&inv.result)
+    );
+    let totals = emu.function_metrics_totals("hello")?;
+    println!(
+        "metrics: {} invocations, {} cold starts",
+        totals.invocations, totals.cold_starts
     );
 
     // Errors carry the platform's code and status.
