@@ -33,8 +33,12 @@
 //!
 //! # Records
 //!
-//! See [`records`](self) ([`Emulator::list_async_invocations`], [`Emulator::cancel_async_invocation`],
-//! [`Emulator::get_async_invocation`]).
+//! [`Emulator::list_async_invocations`] (§5.13.5), [`Emulator::cancel_async_invocation`]
+//! (§5.13.6) and [`Emulator::get_async_invocation`]. Records belong to the function they were
+//! accepted for: an unqualified URN lists all of them, a qualified one only the requests made
+//! on that qualifier; newest acceptance first. Cancel DISCARDs a WAIT or RUNNING request
+//! (a running attempt finishes and its outcome is dropped). Destinations and their envelope:
+//! [`destinations`].
 //!
 //! Retention: a finished record is kept [`RECORD_RETENTION`] after it ends, or
 //! [`RECORD_RETENTION_WITH_STATUS_LOG`] when the qualifier's config had
@@ -42,7 +46,7 @@
 //! clock (checked at most once per clock minute, on each acceptance and query). Unfinished
 //! records are never purged.
 
-mod destinations;
+pub mod destinations;
 mod queue;
 mod records;
 #[cfg(test)]
