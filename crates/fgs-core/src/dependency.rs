@@ -44,7 +44,7 @@ pub const PUBLIC_OWNER: &str = "public";
 /// The read-only directory in which a guest finds the files of its function's dependencies:
 /// the ZIP contents of every dependency in `depend_list`, unpacked in list order (a later
 /// dependency's file replaces an earlier one's at the same path).
-pub const DEPENDENCY_MOUNT_DIR: &str = "/opt/function/dependencies";
+pub const DEPENDENCY_MOUNT_DIR: &str = "/opt/function/deps";
 
 /// The body of create (§5.3.2) and update (§5.3.5) dependency. Every field is optional in the
 /// type so that a missing required field reaches validation and gets its FSS code.

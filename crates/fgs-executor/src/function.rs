@@ -224,6 +224,13 @@ fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
             },
         };
         Ok(Kind::Handler { pre, export, init })
+    } else if module.has_export(fgs_abi::EXPORT_ALLOC) {
+        // A handler module (it speaks fgs-abi) without the handler's export: missing, even
+        // when it also exports `_start` (as `#![no_main]` Rust binaries do).
+        Ok(Kind::Missing(format!(
+            "the module has no export `{export}` for handler {}",
+            spec.handler
+        )))
     } else if module.has_export(fgs_abi::EXPORT_START) {
         Ok(Kind::Command { pre })
     } else {

@@ -230,7 +230,11 @@ impl VersionInner {
                         ),
                     }));
                 }
-                Err(e) => return Ok(Err(classify(&e, store.data()))),
+                Err(e) => {
+                    // Instance creation is bounded by the initializer timeout, as above.
+                    let timeout = self.spec.initializer_timeout;
+                    return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+                }
             }
         }
         let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {

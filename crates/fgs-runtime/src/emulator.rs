@@ -1,6 +1,8 @@
 //! The [`Emulator`] handle and its [`EmulatorBuilder`].
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use fgs_core::clock::{Clock, SystemClock};
@@ -48,6 +50,8 @@ pub(crate) struct Inner {
     pub(crate) metrics: crate::metrics::MetricsStore,
     /// Async requests and their records (`crate::async_invoke`).
     pub(crate) async_queue: crate::async_invoke::AsyncQueue,
+    /// The executor (built on first use) and the deployed versions: see `crate::invoke`.
+    pub(crate) runner: crate::invoke::Runner,
     /// Timed jobs: TIMER triggers, reserved-instance policies, deferred work
     /// (`crate::scheduler`). Declared last so that it drops last.
     pub(crate) scheduler: crate::scheduler::Scheduler,
@@ -75,6 +79,7 @@ pub struct EmulatorBuilder {
     background_scheduler: Option<bool>,
     async_queue_capacity: usize,
     destination_sink: Option<Arc<dyn crate::async_invoke::DestinationSink>>,
+    exec: crate::invoke::ExecSettings,
 }
 
 impl Default for EmulatorBuilder {
@@ -90,6 +95,7 @@ impl Default for EmulatorBuilder {
             background_scheduler: None,
             async_queue_capacity: crate::async_invoke::DEFAULT_ASYNC_QUEUE_CAPACITY,
             destination_sink: None,
+            exec: crate::invoke::ExecSettings::default(),
         }
     }
 }
@@ -164,7 +170,67 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Validates the settings and builds the emulator.
+    /// No epoch ticker thread: time inside a running guest moves only with
+    /// [`Emulator::advance_epoch`] (tests). Default: a ticker thread every
+    /// [`EmulatorBuilder::epoch_tick`], stopped when the emulator is dropped.
+    pub fn manual_epoch(mut self) -> Self {
+        self.exec.manual_epoch = true;
+        self
+    }
+
+    /// The epoch tick: timeouts are enforced with this precision and the CPU share works in
+    /// slices of it. Default 10 ms.
+    pub fn epoch_tick(mut self, tick: Duration) -> Self {
+        self.exec.epoch_tick = tick;
+        self
+    }
+
+    /// Enforce each function's `cpu` millicores as a CPU share of one core (§1.6.1, DESIGN
+    /// §4; see `fgs_executor`'s docs for the model). Default true.
+    pub fn cpu_share(mut self, on: bool) -> Self {
+        self.exec.cpu_share = on;
+        self
+    }
+
+    /// Wasm instances the engine's pooling allocator holds at once, over all functions
+    /// (running, warm and reserved). Default 100.
+    pub fn pool_instances(mut self, n: u32) -> Self {
+        self.exec.pool_instances = n;
+        self
+    }
+
+    /// A directory where compiled modules are kept (serialized, keyed by code digest and
+    /// engine settings), so that a restart does not compile again. Default none (modules
+    /// are compiled once per digest and kept in memory only).
+    pub fn module_cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.exec.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// How long an idle, unreserved instance is kept before [`Emulator::reclaim_idle`]
+    /// drops it, on the emulator's clock. Default 10 minutes.
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.exec.idle_timeout = idle;
+        self
+    }
+
+    /// What a sync call does when its function already runs its maximum of instances
+    /// (§5.6.8). Default [`crate::OverLimit::Reject`]: 429 FSS.0429 at once.
+    pub fn over_limit(mut self, policy: crate::OverLimit) -> Self {
+        self.exec.over_limit = policy;
+        self
+    }
+
+    /// The unit the billed duration is rounded up to. Default 1 ms (per-millisecond
+    /// billing).
+    pub fn billing_granularity(mut self, unit: Duration) -> Self {
+        self.exec.billing_granularity = unit;
+        self
+    }
+
+    /// Validates the settings and builds the emulator. The wasm engine is not built here
+    /// but on first use (an invocation, reserved instances), so an emulator that only
+    /// manages functions costs nothing more.
     pub fn build(self) -> Result<Emulator> {
         let check = |what: &str, value: &str| {
             if value.is_empty() || value.contains(':') || value.chars().any(char::is_whitespace) {
@@ -210,6 +276,7 @@ impl EmulatorBuilder {
                         .unwrap_or_else(|| Arc::new(crate::async_invoke::RecordingSink::new())),
                 ),
                 scheduler: crate::scheduler::Scheduler::new(),
+                runner: crate::invoke::Runner::new(self.exec),
             }),
         };
         if background {

@@ -36,6 +36,9 @@ impl Emulator {
             qualifier.name(),
             &config,
         );
+        drop(state);
+        // Pre-warm (or release) the instances now: see `crate::invoke`.
+        self.apply_reserved(&urn);
         Ok(config)
     }
 

@@ -2,7 +2,6 @@
 //! modules come from the committed `fixtures/wasm/*.wasm` and `fixtures/wat/*.wat`.
 
 mod common;
-mod cpu;
 mod limits;
 mod module;
 mod pool;

@@ -226,9 +226,15 @@ fn missing_export_fails_at_invoke_naming_the_export() {
         &fixture("echo"),
         VersionSpec::new("noexport", "index.nope"),
     );
-    // echo.wasm is a `#![no_main]` binary that still exports `_start`, so without the handler
-    // export it is taken for a WASI command; a module with neither is "missing".
-    assert_eq!(v.kind(), "command");
+    // echo.wasm is a `#![no_main]` binary that still exports `_start`, but it exports
+    // `fgs_alloc`: a handler module without the handler's export is "missing", not a command.
+    assert_eq!(v.kind(), "missing");
+    assert_eq!(
+        call(&v, b"").outcome,
+        Outcome::MissingHandler {
+            message: "the module has no export `nope` for handler index.nope".into()
+        }
+    );
     let v = deploy(
         &exec,
         &wat("loop"),
@@ -238,8 +244,7 @@ fn missing_export_fails_at_invoke_naming_the_export() {
     assert_eq!(
         call(&v, b"").outcome,
         Outcome::MissingHandler {
-            message: "the module has no export `nope` for handler index.nope (and no `_start`)"
-                .into()
+            message: "the module has no export `nope` for handler index.nope".into()
         }
     );
 }

@@ -16,7 +16,8 @@
 //!     "approximate_invoke_count": 2,
 //!     "accepted_time": "2024-05-01T12:00:00",
 //!     "start_time": "2024-05-01T12:00:00",
-//!     "end_time": "2024-05-01T12:00:03"
+//!     "end_time": "2024-05-01T12:00:03",
+//!     "instance_id": "<the reserved instance id (§5.1.3); null otherwise>"
 //!   },
 //!   "request_payload": { "the": "original event" },
 //!   "response_payload": "<the function's result (JSON if it parses, else a string); null on failure>",

@@ -70,6 +70,7 @@ pub(crate) use queue::AsyncQueue;
 use queue::Request;
 
 use crate::Emulator;
+use crate::invoke::{InvocationType, InvokeOptions};
 use crate::scheduler::DeliveredEvent;
 use crate::state::FunctionKey;
 
@@ -90,17 +91,7 @@ pub fn retry_backoff(n: u32) -> Duration {
     Duration::from_secs(1u64 << n.saturating_sub(1).min(16))
 }
 
-/// How an invocation is made (what the executor is told).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum InvocationType {
-    /// A queued async attempt.
-    Async,
-    /// A sync trigger delivery (APIG family).
-    Sync,
-}
-
 /// One attempt to run.
-#[allow(dead_code)] // Read by `run_attempt` once it executes code (invoke merge).
 #[derive(Debug, Clone)]
 pub(crate) struct AttemptRequest {
     /// The full URN of the qualifier invoked.
@@ -110,12 +101,9 @@ pub(crate) struct AttemptRequest {
     /// 1 for the first attempt.
     pub(crate) attempt: u32,
     pub(crate) invocation_type: InvocationType,
-    /// The reserved instance asked for (§5.1.3).
-    pub(crate) instance_id: Option<String>,
 }
 
 /// How an attempt ended.
-#[allow(dead_code)] // Failures come from `run_attempt` once it executes code.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum AttemptOutcome {
     /// The handler returned this result.
@@ -126,10 +114,16 @@ pub(crate) enum AttemptOutcome {
     Rejected(String),
 }
 
-/// Runs one attempt with the semantics of a sync invocation.
+/// Runs one attempt through [`Emulator::invoke_with`] (the semantics of a sync invocation,
+/// with the attempt's invocation type, attempt number and request id; no log tail).
 ///
-/// Until sync invocation lands (`Emulator::invoke`, branch `invoke`), this does not execute
-/// code: every attempt succeeds with a `null` result.
+/// - a success gives the result, parsed as JSON when it parses, else as a string;
+/// - 429 FSS.0429 (the function already runs `max_instances` invocations) is a rejection,
+///   retried later without counting as an attempt;
+/// - every other outcome is a failure whose message is `"<error_code>: <message>"`: the
+///   outcome table's failures (function error, trap, timeout, out of memory, initializer
+///   failure or timeout, missing handler, result too large) and the errors that did not run
+///   (a disabled function, a function or version gone, an executor failure).
 pub(crate) fn run_attempt(emu: &Emulator, req: &AttemptRequest) -> AttemptOutcome {
     #[cfg(test)]
     {
@@ -138,8 +132,31 @@ pub(crate) fn run_attempt(emu: &Emulator, req: &AttemptRequest) -> AttemptOutcom
             return runner(req);
         }
     }
-    let _ = (emu, req);
-    AttemptOutcome::Success(Value::Null)
+    let event = serde_json::to_vec(&req.event).unwrap_or_default();
+    let options = InvokeOptions {
+        invocation_type: req.invocation_type,
+        attempt: req.attempt,
+        request_id: Some(req.request_id.clone()),
+        log_tail: false,
+    };
+    match emu.invoke_with(&req.urn, &event, options) {
+        Ok(inv) if inv.is_success() => AttemptOutcome::Success(
+            serde_json::from_slice(&inv.result)
+                .unwrap_or_else(|_| Value::String(inv.result_text())),
+        ),
+        Ok(inv) => {
+            let code = inv.error_code().unwrap_or("FSS.0500");
+            let message = inv
+                .error_message
+                .clone()
+                .unwrap_or_else(|| inv.outcome.name().to_owned());
+            AttemptOutcome::Failed(format!("{code}: {message}"))
+        }
+        Err(e) if e.kind() == ErrorKind::TooManyRequests => {
+            AttemptOutcome::Rejected(format!("{}: {}", e.code(), e.message()))
+        }
+        Err(e) => AttemptOutcome::Failed(format!("{}: {}", e.code(), e.message())),
+    }
 }
 
 impl Emulator {
@@ -156,9 +173,11 @@ impl Emulator {
     /// Invokes a function asynchronously on a reserved instance (seed §5.1.3) and returns the
     /// instance's id (202 `{"instance_id": ...}`).
     ///
-    /// The executor does not name its instances, so the emulator gives each reserved slot of
-    /// the qualifier (its effective reserved count, [`Emulator::effective_reserved_count`]) a
-    /// stable id and hands them out round-robin. The event then runs like
+    /// The executor numbers its instances but picks one only when a call runs, so the
+    /// emulator gives each reserved slot of the qualifier (its effective reserved count,
+    /// [`Emulator::effective_reserved_count`]) a stable UUID and hands them out round-robin;
+    /// the event runs on whichever instance the executor picks (the reserved ones are
+    /// pre-warmed and taken first when idle). The event then runs like
     /// [`Emulator::invoke_async`] (same record, retries and destinations; its record is
     /// listed by §5.13.5 under an id the response does not show).
     ///
@@ -348,7 +367,6 @@ impl Emulator {
                 event: r.event.clone(),
                 attempt: r.attempts,
                 invocation_type: InvocationType::Async,
-                instance_id: r.instance_id.clone(),
             }
         };
         let outcome = run_attempt(self, &attempt);
@@ -466,7 +484,6 @@ impl Emulator {
                     event: delivery.event.clone(),
                     attempt: 1,
                     invocation_type: InvocationType::Sync,
-                    instance_id: None,
                 };
                 let _ = run_attempt(self, &attempt);
             }
@@ -497,6 +514,7 @@ fn envelope(request: &Request, condition: Condition, response: Value, now: DateT
             "accepted_time": utc_naive(request.accepted),
             "start_time": request.started.map(utc_naive).unwrap_or_default(),
             "end_time": request.ended.map(utc_naive).unwrap_or_default(),
+            "instance_id": request.instance_id,
         },
         "request_payload": request.event,
         "response_payload": response,

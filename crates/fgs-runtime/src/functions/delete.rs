@@ -34,6 +34,7 @@ impl Emulator {
             self.forget_function_metrics(&key);
             // Its queued async events end DISCARD.
             self.discard_async_of(&key);
+            self.forget_deployments(&key, None);
             return Ok(());
         };
         let (version, via_alias) = match qualifier {
@@ -57,7 +58,9 @@ impl Emulator {
             entry.remove_qualifier_resources(&Qualifier::Alias(alias));
         }
         entry.versions.remove(&version);
-        entry.remove_qualifier_resources(&Qualifier::Version(version));
+        entry.remove_qualifier_resources(&Qualifier::Version(version.clone()));
+        drop(state);
+        self.forget_deployments(&FunctionKey::of(&urn), Some(&version));
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ use fgs_core::{ErrorKind, Result};
 
 use super::{check_code_quota, load_code};
 use crate::Emulator;
-use crate::state::{FunctionEntry, State};
+use crate::state::{FunctionEntry, FunctionKey, State};
 
 impl Emulator {
     /// Replaces the code of `latest` (seed §5.6.5) and returns the code view with the new
@@ -208,6 +208,8 @@ impl Emulator {
         self.stamp(&mut c, now);
         entry.latest.config = c.clone();
         entry.latest.modified = now;
+        drop(state);
+        self.apply_max_instances(&FunctionKey::of(&urn), c.strategy_config.concurrency);
         Ok(self.unqualified_view(c))
     }
 
@@ -233,6 +235,9 @@ impl Emulator {
             self.stamp(&mut c, now);
             entry.latest.config = c.clone();
             entry.latest.modified = now;
+            drop(state);
+            // Running invocations keep their slots; new ones see the new limit at once.
+            self.apply_max_instances(&FunctionKey::of(&urn), Some(n));
         }
         Ok(self.unqualified_view(c))
     }

@@ -479,3 +479,11 @@ fn delete_removes_and_unknown_is_fss_1056() {
     // The name is free again.
     create(&emu, "dep");
 }
+
+#[test]
+fn the_documented_mount_dir_is_where_the_executor_mounts_dependencies() {
+    assert_eq!(
+        fgs_core::dependency::DEPENDENCY_MOUNT_DIR,
+        fgs_executor::fgs_abi::DEPS_DIR
+    );
+}

@@ -5,12 +5,19 @@
 //! load from other tests and processes, the three configurations run interleaved for five
 //! rounds of 100 ms each, in a rotating order; ratios are taken within a round and the median
 //! round counts.
+//!
+//! It is its own test binary (not in `tests/all`), so that no other test of this crate runs
+//! beside it and loads the cores it measures: cargo runs test binaries one after another.
 
 use std::time::Duration;
 
 use fgs_executor::{Executor, Version, VersionSpec};
 
-use crate::common::*;
+#[allow(dead_code)]
+#[path = "all/common.rs"]
+mod common;
+
+use common::*;
 
 fn version(exec: &Executor, cpu: u32) -> Version {
     let spec = VersionSpec::new("cpu", "index.handler")

@@ -1,0 +1,175 @@
+//! Instances and limits (DESIGN §4): reuse, discard, max instances applied at once, idle
+//! reclaim on the emulator's clock, user data and dependency files in the guest.
+
+use std::time::Duration;
+
+use fgs_runtime::OutcomeKind;
+use serde_json::json;
+
+use super::*;
+use crate::common::zip_of;
+
+#[test]
+fn warm_calls_reuse_the_instance_and_its_state() {
+    let (emu, _) = emu();
+    let urn = create(&emu, "counter", "counter", json!({}));
+    let results: Vec<(String, bool)> = (0..3)
+        .map(|_| {
+            let inv = emu.invoke(&urn, b"{}").unwrap();
+            (inv.result_text(), inv.cold_start)
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("1".to_owned(), true),
+            ("2".to_owned(), false),
+            ("3".to_owned(), false)
+        ]
+    );
+}
+
+#[test]
+fn an_update_of_latest_redeploys_and_the_old_state_is_gone() {
+    let (emu, _) = emu();
+    let urn = create(&emu, "counter", "counter", json!({}));
+    emu.invoke(&urn, b"{}").unwrap();
+    // A change the executor does not see keeps the warm instance.
+    set_max_instances(&emu, &urn, 5);
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!((inv.result_text(), inv.cold_start), ("2".to_owned(), false));
+    // New code: a new deployment, a cold start, fresh state.
+    update_code(&emu, &urn, "counter");
+    update_code(&emu, &urn, "echo");
+    let inv = emu.invoke(&urn, b"new code").unwrap();
+    assert_eq!(
+        (inv.result_text(), inv.cold_start),
+        ("new code".to_owned(), true)
+    );
+}
+
+#[test]
+fn max_instances_changes_apply_at_once() {
+    let (emu, _) = emu();
+    let urn = create(&emu, "busy", "spin", json!({}));
+    set_max_instances(&emu, &urn, 1);
+    std::thread::scope(|s| {
+        let first = s.spawn(|| emu.invoke(&urn, b"{}").unwrap());
+        wait_running(&emu, &urn, 1);
+        assert_eq!(
+            emu.invoke(&urn, b"{}").unwrap_err().code(),
+            "FSS.0429",
+            "the second call is over the limit of 1"
+        );
+        set_max_instances(&emu, &urn, 2);
+        // It runs (and times out: the fast ticks may end it while it starts, as an
+        // initializer timeout), it is not rejected.
+        let second = ticking(&emu, || emu.invoke(&urn, b"{}").unwrap());
+        assert!(second.outcome.ran(), "{second:?}");
+        let first = ticking(&emu, || first.join().unwrap());
+        assert!(first.outcome.ran(), "{first:?}");
+    });
+    assert_eq!(emu.running_invocations(&urn).unwrap(), 0);
+}
+
+#[test]
+fn idle_instances_are_reclaimed_after_the_idle_timeout() {
+    let (emu, clock) = emulator_with(
+        Emulator::builder()
+            .manual_epoch()
+            .pool_instances(8)
+            .idle_timeout(Duration::from_secs(60)),
+    );
+    let urn = create(&emu, "counter", "counter", json!({}));
+    assert!(emu.invoke(&urn, b"{}").unwrap().cold_start);
+    clock.advance(Duration::from_secs(59));
+    assert_eq!(emu.reclaim_idle(), 0, "not idle long enough");
+    assert!(!emu.invoke(&urn, b"{}").unwrap().cold_start);
+    clock.advance(Duration::from_secs(61));
+    assert_eq!(emu.reclaim_idle(), 1);
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!((inv.result_text(), inv.cold_start), ("1".to_owned(), true));
+}
+
+#[test]
+fn reclaim_before_any_invocation_is_a_no_op() {
+    let (emu, _) = emu();
+    assert_eq!(emu.reclaim_idle(), 0);
+}
+
+#[test]
+fn user_data_keys_are_environment_variables() {
+    let (emu, _) = emu();
+    let urn = create(
+        &emu,
+        "env",
+        "env",
+        json!({"user_data": r#"{"GREETING":"hi","RUNTIME_FUNC_NAME":"spoofed"}"#}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    let vars: serde_json::Map<String, Value> = serde_json::from_slice(&inv.result).unwrap();
+    assert_eq!(vars["GREETING"], "hi");
+    assert_eq!(
+        vars["RUNTIME_FUNC_NAME"], "env",
+        "user keys cannot spoof RUNTIME_*"
+    );
+    assert_eq!(vars["RUNTIME_MEMORY"], "128");
+    assert_eq!(vars["RUNTIME_FUNC_VERSION"], "latest");
+    assert_eq!(vars["RUNTIME_PROJECT_ID"], emu.project_id());
+}
+
+#[test]
+fn dependency_files_are_readable_and_read_only() {
+    let (emu, _) = emu();
+    let dep = emu
+        .create_dependency(
+            serde_json::from_value(json!({
+                "depend_type": "zip",
+                "runtime": "Python3.9",
+                "name": "greetings",
+                "depend_file": b64(&zip_of(&[("data/hello.txt", b"hello from deps")]))
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    let urn = create(&emu, "deps", "dep_files", json!({}));
+    emu.update_function_code(
+        &urn,
+        serde_json::from_value(json!({
+            "code_type": "inline",
+            "func_code": {"file": b64(&fixture("dep_files"))},
+            "depend_list": [dep.id]
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let inv = emu.invoke(&urn, b"data/hello.txt").unwrap();
+    assert_eq!(inv.result_text(), "hello from deps", "{inv:?}");
+    let inv = emu.invoke(&urn, b"write:data/x.txt").unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::FunctionError);
+    assert!(
+        inv.error_message
+            .as_deref()
+            .unwrap()
+            .contains("cannot write"),
+        "{inv:?}"
+    );
+}
+
+#[test]
+fn a_handler_invokes_another_function_through_the_host() {
+    // Seed example 4.4: a function calling a sub-function.
+    let (emu, _) = emu();
+    let target = create(&emu, "target", "echo", json!({}));
+    let caller = create(&emu, "caller", "sub_invoke", json!({}));
+    let inv = emu.invoke(&caller, target.as_bytes()).unwrap();
+    assert_eq!(inv.result_text(), "sub said: ping", "{inv:?}");
+    assert_eq!(emu.function_metrics_totals(&target).unwrap().invocations, 1);
+    // A sub-call that cannot run fails the caller with the reason.
+    let inv = emu.invoke(&caller, b"no-such-function").unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::FunctionError);
+    assert!(
+        inv.error_message.as_deref().unwrap().contains("FSS.1051"),
+        "{inv:?}"
+    );
+}
