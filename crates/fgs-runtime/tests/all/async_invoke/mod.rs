@@ -4,6 +4,7 @@
 //! executes code here.
 
 mod destinations;
+mod executed;
 mod records;
 mod triggers;
 
