@@ -8,6 +8,7 @@
 
 pub mod alias;
 pub mod async_config;
+pub mod async_record;
 pub mod clock;
 pub mod code;
 pub mod dependency;

@@ -48,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) state: RwLock<State>,
     /// Function metrics (seed §5.8), outside the state lock: see `crate::metrics`.
     pub(crate) metrics: crate::metrics::MetricsStore,
+    /// Async requests and their records (`crate::async_invoke`).
+    pub(crate) async_queue: crate::async_invoke::AsyncQueue,
     /// The executor (built on first use) and the deployed versions: see `crate::invoke`.
     pub(crate) runner: crate::invoke::Runner,
     /// Timed jobs: TIMER triggers, reserved-instance policies, deferred work
@@ -75,6 +77,8 @@ pub struct EmulatorBuilder {
     seed: Option<u64>,
     limits: Limits,
     background_scheduler: Option<bool>,
+    async_queue_capacity: usize,
+    destination_sink: Option<Arc<dyn crate::async_invoke::DestinationSink>>,
     exec: crate::invoke::ExecSettings,
 }
 
@@ -89,6 +93,8 @@ impl Default for EmulatorBuilder {
             seed: None,
             limits: Limits::default(),
             background_scheduler: None,
+            async_queue_capacity: crate::async_invoke::DEFAULT_ASYNC_QUEUE_CAPACITY,
+            destination_sink: None,
             exec: crate::invoke::ExecSettings::default(),
         }
     }
@@ -146,6 +152,21 @@ impl EmulatorBuilder {
     /// stops when the last handle of the emulator is dropped.
     pub fn background_scheduler(mut self, on: bool) -> Self {
         self.background_scheduler = Some(on);
+        self
+    }
+
+    /// The most unfinished async requests (WAIT or RUNNING) the queue holds; one more is 429
+    /// FSS.0429 (seed §5.1.2). Default
+    /// [`DEFAULT_ASYNC_QUEUE_CAPACITY`](crate::async_invoke::DEFAULT_ASYNC_QUEUE_CAPACITY).
+    pub fn async_queue_capacity(mut self, capacity: usize) -> Self {
+        self.async_queue_capacity = capacity;
+        self
+    }
+
+    /// Where `OBS`, `SMN` and `DIS` async destinations are delivered. Default a
+    /// [`RecordingSink`](crate::async_invoke::RecordingSink).
+    pub fn destination_sink(mut self, sink: Arc<dyn crate::async_invoke::DestinationSink>) -> Self {
+        self.destination_sink = Some(sink);
         self
     }
 
@@ -249,6 +270,11 @@ impl EmulatorBuilder {
                 random,
                 state: RwLock::new(State::default()),
                 metrics: crate::metrics::MetricsStore::default(),
+                async_queue: crate::async_invoke::AsyncQueue::new(
+                    self.async_queue_capacity,
+                    self.destination_sink
+                        .unwrap_or_else(|| Arc::new(crate::async_invoke::RecordingSink::new())),
+                ),
                 scheduler: crate::scheduler::Scheduler::new(),
                 runner: crate::invoke::Runner::new(self.exec),
             }),

@@ -14,6 +14,7 @@
 
 mod aliases;
 mod async_config;
+pub mod async_invoke;
 mod dependencies;
 mod emulator;
 mod functions;
@@ -31,6 +32,7 @@ mod transfer;
 mod triggers;
 mod versions;
 
+pub use async_invoke::{DestinationDelivery, DestinationSink, RecordingSink};
 pub use emulator::{
     DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,
 };

@@ -32,6 +32,8 @@ impl Emulator {
             // Its figures move to the tenant's retired totals; a new function of the same
             // name starts at zero.
             self.forget_function_metrics(&key);
+            // Its queued async events end DISCARD.
+            self.discard_async_of(&key);
             self.forget_deployments(&key, None);
             return Ok(());
         };

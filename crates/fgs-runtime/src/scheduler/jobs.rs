@@ -409,10 +409,11 @@ impl Emulator {
         event
     }
 
-    /// The one place a trigger's event goes. For now it records the delivery
-    /// ([`Emulator::fired_events`]); the async wiring replaces the body with an invocation
-    /// of `delivery.function_urn` (sync or async per `delivery.invoke_mode`).
+    /// The one place a trigger's event goes: it records the delivery
+    /// ([`Emulator::fired_events`]) and invokes `delivery.function_urn`, asynchronously
+    /// ([`Emulator::invoke_async`]) or synchronously per `delivery.invoke_mode`.
     pub(crate) fn dispatch_trigger_event(&self, delivery: DeliveredEvent) {
+        self.invoke_trigger_delivery(&delivery);
         self.inner.scheduler.record(delivery);
     }
 }

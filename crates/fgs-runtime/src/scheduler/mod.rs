@@ -99,7 +99,6 @@ pub(crate) enum Job {
         index: usize,
     },
     /// Any other work (retry backoffs, delayed async events).
-    #[allow(dead_code)] // Used by the async queue (issue 4), wired next.
     Deferred(Deferred),
 }
 
@@ -178,7 +177,6 @@ impl Scheduler {
     }
 
     /// Queues deferred work at `due`.
-    #[allow(dead_code)] // Used by the async queue (issue 4), wired next.
     pub(crate) fn defer(&self, due: DateTime<Utc>, work: Deferred) {
         self.push(due, Job::Deferred(work));
     }

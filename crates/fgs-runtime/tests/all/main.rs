@@ -4,6 +4,7 @@ mod common;
 
 mod aliases;
 mod async_config;
+mod async_invoke;
 mod dependencies;
 mod errors;
 mod functions;
