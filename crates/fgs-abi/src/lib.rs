@@ -58,6 +58,28 @@
 //! (or returning from `_start`) is success; a non-zero exit code is a function error whose message
 //! is the process's stderr tail.
 //!
+//! # Events that triggers deliver
+//!
+//! A function invoked by a trigger receives that trigger type's event as its event bytes
+//! (JSON). The shapes follow the platform's public event templates (the FunctionGraph
+//! developer guide's "Supported Event Sources" page, one example event per source, and the
+//! same templates in the runtime SDKs); `fgs_core::trigger::events` builds them and documents
+//! how a payload given to `Emulator::fire_trigger` fills each one. Top-level keys, and whether
+//! the trigger invokes synchronously or asynchronously:
+//!
+//! | type | top-level keys | invocation |
+//! |---|---|---|
+//! | TIMER | `version`, `time`, `trigger_type`, `trigger_name`, `user_event` | async |
+//! | APIG, DEDICATEDGATEWAY, APIC | `body`, `requestContext`, `queryStringParameters`, `httpMethod`, `pathParameters`, `headers`, `path`, `isBase64Encoded` | sync |
+//! | OBS | `Records` (each `eventVersion`, `eventSource`, `eventRegion`, `eventTime`, `eventName`, `userIdentity`, `requestParameters`, `responseElements`, `s3`) | async |
+//! | SMN | `record` (each `event_version`, `smn`, `event_subscription_urn`, `event_source`) | async |
+//! | DMS | `queue_id`, `region`, `event_type`, `consumer_group_id`, `messages` | async |
+//! | DIS | `ShardID`, `Message` (`next_partition_cursor`, `records`, `millisBehindLatest`), `Tag`, `StreamName` | async |
+//! | KAFKA | `event_version`, `event_time`, `trigger_type`, `region`, `instance_id`, `records` (each `messages`, `topic_id`) | async |
+//! | LTS | `lts` (`data`: Base64 of `{"logs", "owner", "log_group_id", "log_topic_id"}`) | async |
+//! | CTS | `cts` (`time`, `user`, `request`, `response`, `code`, `service_type`, `resource_type`, `resource_name`, `resource_id`, `trace_name`, `trace_type`, `record_time`, `trace_id`, `trace_status`) | async |
+//! | DDS | `records` (each `event_source`, `event_name`, `region`, `event_version`, `dds`, `event_source_id`) | async |
+//!
 //! # Example: the smallest handler module, by hand
 //!
 //! ```text
