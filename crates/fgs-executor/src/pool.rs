@@ -6,15 +6,18 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use wasmtime::{InstancePre, Memory, Store, TypedFunc};
+use wasmtime::{
+    InstancePre, Memory, Module, ModuleExport, Store, TypedFunc, WasmParams, WasmResults,
+};
 use wasmtime_wasi::{FsPerms, HostWallClock, WasiCtxBuilder};
 
 use crate::capture::CaptureStream;
 use crate::engine::ExecInner;
 use crate::error::{Error, Result};
 use crate::function::{FunctionShared, Kind};
-use crate::host::{CaptureBuffer, HostState, RequestInfo, configure_store};
+use crate::host::{CaptureBuffer, HostState, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
+use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Request, VersionSpec};
 
 /// A warm instance of a handler module.
@@ -27,6 +30,42 @@ struct Instance {
     init: Option<TypedFunc<(), i32>>,
     reserved: bool,
     last_used: DateTime<Utc>,
+}
+
+/// The export indices a handler instance needs, resolved once per version so that creating an
+/// instance looks nothing up by name (and builds no error for an absent optional export).
+pub(crate) struct Exports {
+    initialize: Option<ModuleExport>,
+    abi_version: Option<ModuleExport>,
+    memory: Option<ModuleExport>,
+    alloc: Option<ModuleExport>,
+    handler: Option<ModuleExport>,
+    init: Option<ModuleExport>,
+}
+
+impl Exports {
+    pub(crate) fn of(module: &Module, handler: &str, init: Option<&str>) -> Self {
+        Exports {
+            initialize: module.get_export_index(fgs_abi::EXPORT_INITIALIZE),
+            abi_version: module.get_export_index(fgs_abi::EXPORT_ABI_VERSION),
+            memory: module.get_export_index(fgs_abi::EXPORT_MEMORY),
+            alloc: module.get_export_index(fgs_abi::EXPORT_ALLOC),
+            handler: module.get_export_index(handler),
+            init: init.and_then(|name| module.get_export_index(name)),
+        }
+    }
+}
+
+/// The function export at `index` of `instance`, typed; `None` if absent or of another type.
+fn typed<P: WasmParams, R: WasmResults>(
+    instance: &wasmtime::Instance,
+    store: &mut Store<HostState>,
+    index: Option<&ModuleExport>,
+) -> Option<TypedFunc<P, R>> {
+    let func = instance
+        .get_module_export(&mut *store, index?)?
+        .into_func()?;
+    func.typed::<P, R>(&*store).ok()
 }
 
 /// Counters of one version's pool.
@@ -48,8 +87,10 @@ pub(crate) struct VersionInner {
     function: Arc<FunctionShared>,
     exec: Arc<ExecInner>,
     spec: Arc<VersionSpec>,
+    /// The guest's environment (`user_data` and `RUNTIME_*`), built once per version.
+    env: Vec<(String, String)>,
     kind: Kind,
-    idle: Mutex<Vec<Instance>>,
+    idle: IdleShards,
     reserved_target: AtomicUsize,
     reserved_live: AtomicUsize,
     created: AtomicU64,
@@ -70,6 +111,77 @@ impl std::fmt::Debug for Version {
             .field("spec", &self.inner.spec)
             .field("stats", &self.stats())
             .finish()
+    }
+}
+
+/// One shard of a version's idle instances, with its length readable without the lock.
+#[derive(Default)]
+struct IdleShard {
+    list: Mutex<Vec<Instance>>,
+    len: AtomicUsize,
+}
+
+impl IdleShard {
+    fn pop(&self) -> Option<Instance> {
+        let mut list = self.list.lock();
+        let inst = list.pop();
+        self.len.store(list.len(), Ordering::Relaxed);
+        inst
+    }
+}
+
+/// A version's idle instances, sharded per thread (DESIGN §7): a thread returns its instance
+/// to its home shard and takes the next one from there, so threads invoking the same version
+/// touch different locks and cache lines; a thread whose shard is empty steals from the
+/// others before creating an instance.
+struct IdleShards {
+    shards: Box<[Padded<IdleShard>]>,
+}
+
+impl IdleShards {
+    fn new() -> Self {
+        IdleShards {
+            shards: (0..shard_count()).map(|_| Padded::default()).collect(),
+        }
+    }
+
+    fn pop(&self) -> Option<Instance> {
+        let n = self.shards.len();
+        let home = home(n);
+        if let Some(inst) = self.shards[home].pop() {
+            return Some(inst);
+        }
+        (1..n)
+            .map(|k| &self.shards[(home + k) % n])
+            .filter(|s| s.len.load(Ordering::Relaxed) > 0)
+            .find_map(|s| s.pop())
+    }
+
+    fn push(&self, inst: Instance) {
+        let shard = &self.shards[home(self.shards.len())];
+        let mut list = shard.list.lock();
+        list.push(inst);
+        shard.len.store(list.len(), Ordering::Relaxed);
+    }
+
+    fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.len.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Runs `f` on every shard's list, under that shard's lock.
+    fn each<R>(&self, mut f: impl FnMut(&mut Vec<Instance>) -> R) -> Vec<R> {
+        self.shards
+            .iter()
+            .map(|s| {
+                let mut list = s.list.lock();
+                let r = f(&mut list);
+                s.len.store(list.len(), Ordering::Relaxed);
+                r
+            })
+            .collect()
     }
 }
 
@@ -151,7 +263,7 @@ impl VersionInner {
         b.stdout(CaptureStream(log.clone()))
             .stderr(CaptureStream(log.clone()))
             .args(&[self.spec.function_name.as_str()])
-            .envs(self.spec.env().as_slice())
+            .envs(&self.env)
             .envs(extra_env)
             .wall_clock(GuestClock(self.exec.clock.clone()));
         if let Some(dir) = &self.spec.deps_dir
@@ -183,6 +295,7 @@ impl VersionInner {
         pre: &InstancePre<HostState>,
         export: &str,
         init: Option<&str>,
+        exports: &Exports,
         reserved: bool,
     ) -> Result<std::result::Result<Instance, Outcome>> {
         let log = Arc::new(Mutex::new(CaptureBuffer::log(self.exec.settings.log_limit)));
@@ -213,13 +326,13 @@ impl VersionInner {
                 message: format!("the module does not export {what} as fgs-abi requires"),
             }))
         };
-        if let Ok(f) = instance.get_typed_func::<(), ()>(&mut store, fgs_abi::EXPORT_INITIALIZE)
+        if let Some(f) = typed::<(), ()>(&instance, &mut store, exports.initialize.as_ref())
             && let Err(e) = f.call(&mut store, ())
         {
             let timeout = self.spec.initializer_timeout;
             return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
         }
-        if let Ok(f) = instance.get_typed_func::<(), i32>(&mut store, fgs_abi::EXPORT_ABI_VERSION) {
+        if let Some(f) = typed::<(), i32>(&instance, &mut store, exports.abi_version.as_ref()) {
             match f.call(&mut store, ()) {
                 Ok(v) if v == fgs_abi::ABI_VERSION => {}
                 Ok(v) => {
@@ -233,22 +346,28 @@ impl VersionInner {
                 Err(e) => return Ok(Err(classify(&e, store.data()))),
             }
         }
-        let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {
+        let memory = exports
+            .memory
+            .as_ref()
+            .and_then(|i| instance.get_module_export(&mut store, i))
+            .and_then(wasmtime::Extern::into_memory);
+        let Some(memory) = memory else {
             return missing("`memory`");
         };
         store.data_mut().memory = Some(memory);
-        let Ok(alloc) = instance.get_typed_func::<i32, i32>(&mut store, fgs_abi::EXPORT_ALLOC)
-        else {
+        let Some(alloc) = typed::<i32, i32>(&instance, &mut store, exports.alloc.as_ref()) else {
             return missing("`fgs_alloc: (i32) -> i32`");
         };
-        let Ok(handler) = instance.get_typed_func::<(i32, i32), i32>(&mut store, export) else {
+        let Some(handler) =
+            typed::<(i32, i32), i32>(&instance, &mut store, exports.handler.as_ref())
+        else {
             return missing(&format!("the handler `{export}: (i32, i32) -> i32`"));
         };
         let init = match init {
             None => None,
-            Some(name) => match instance.get_typed_func::<(), i32>(&mut store, name) {
-                Ok(f) => Some(f),
-                Err(_) => return missing(&format!("the initializer `{name}: () -> i32`")),
+            Some(name) => match typed::<(), i32>(&instance, &mut store, exports.init.as_ref()) {
+                Some(f) => Some(f),
+                None => return missing(&format!("the initializer `{name}: () -> i32`")),
             },
         };
         if reserved {
@@ -300,24 +419,23 @@ impl VersionInner {
 
     fn release(&self, mut inst: Instance) {
         inst.last_used = self.exec.clock.now();
-        self.idle.lock().push(inst);
+        self.idle.push(inst);
     }
 
     pub(crate) fn reclaim_idle(&self) -> usize {
         let now = self.exec.clock.now();
         let idle_timeout = self.exec.settings.idle_timeout;
-        let dropped: Vec<Instance> = {
-            let mut idle = self.idle.lock();
-            let (keep, drop): (Vec<_>, Vec<_>) = idle.drain(..).partition(|i| {
-                i.reserved
-                    || now
-                        .signed_duration_since(i.last_used)
-                        .to_std()
-                        .map_or(true, |d| d < idle_timeout)
-            });
-            *idle = keep;
-            drop
+        let expired = |i: &Instance| {
+            !i.reserved
+                && now
+                    .signed_duration_since(i.last_used)
+                    .to_std()
+                    .is_ok_and(|d| d >= idle_timeout)
         };
+        // Dropped after the shard locks are released (dropping a store frees its slot).
+        let mut dropped: Vec<Instance> = Vec::new();
+        self.idle
+            .each(|idle| dropped.extend(idle.extract_if(.., |i| expired(i))));
         let n = dropped.len();
         drop(dropped);
         if let Err(e) = self.top_up_reserved() {
@@ -327,7 +445,13 @@ impl VersionInner {
     }
 
     fn top_up_reserved(&self) -> Result<usize> {
-        let Kind::Handler { pre, export, init } = &self.kind else {
+        let Kind::Handler {
+            pre,
+            export,
+            init,
+            exports,
+        } = &self.kind
+        else {
             return Ok(0);
         };
         let mut made = 0;
@@ -339,7 +463,7 @@ impl VersionInner {
                 message: o.to_string(),
             };
             let mut inst = self
-                .create(pre, export, init.as_deref(), true)?
+                .create(pre, export, init.as_deref(), exports, true)?
                 .map_err(prewarm_err)?;
             if let Err(o) = self.initialize(&mut inst) {
                 self.discard(inst);
@@ -353,7 +477,7 @@ impl VersionInner {
     }
 
     fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
-        let (pre, export, init) = match &self.kind {
+        let (pre, export, init, exports) = match &self.kind {
             Kind::Missing(message) => {
                 return Ok(simple(Outcome::MissingHandler {
                     message: message.clone(),
@@ -363,18 +487,21 @@ impl VersionInner {
                 let _slot = self.function.acquire()?;
                 return crate::command::invoke(self, pre, req);
             }
-            Kind::Handler { pre, export, init } => (pre, export, init),
+            Kind::Handler {
+                pre,
+                export,
+                init,
+                exports,
+            } => (pre, export, init, exports),
         };
         let _slot = self.function.acquire()?;
-        let warm = self.idle.lock().pop();
+        let warm = self.idle.pop();
         let (mut inst, cold) = match warm {
-            Some(inst) => {
-                inst.store.data().log.lock().clear();
-                (inst, false)
-            }
+            // Empty log: every path that returns an instance to the pool took or cleared it.
+            Some(inst) => (inst, false),
             None => {
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
-                match self.create(pre, export, init.as_deref(), false)? {
+                match self.create(pre, export, init.as_deref(), exports, false)? {
                     Ok(inst) => (inst, true),
                     Err(outcome) => return Ok(cold_failure(outcome)),
                 }
@@ -393,15 +520,7 @@ impl VersionInner {
                 return Ok(inv);
             }
         };
-        let request = RequestInfo {
-            request_id: req.request_id.clone(),
-            version_label: req.version_label.clone(),
-            invocation_type: req.invocation_type,
-            attempt: req.attempt,
-        };
-        inst.store
-            .data_mut()
-            .begin(self.spec.timeout, Some(request));
+        inst.store.data_mut().begin(self.spec.timeout, Some(req));
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
         let result = call_handler(&mut inst, req.event);
@@ -504,9 +623,10 @@ impl Version {
         let inner = Arc::new(VersionInner {
             function,
             exec: exec.clone(),
+            env: spec.env(),
             spec: Arc::new(spec),
             kind,
-            idle: Mutex::new(Vec::new()),
+            idle: IdleShards::new(),
             reserved_target: AtomicUsize::new(0),
             reserved_live: AtomicUsize::new(0),
             created: AtomicU64::new(0),
@@ -532,16 +652,17 @@ impl Version {
     pub fn set_reserved(&self, n: usize) -> Result<usize> {
         self.inner.reserved_target.store(n, Ordering::Relaxed);
         if n < self.inner.reserved_live.load(Ordering::Relaxed) {
-            let mut idle = self.inner.idle.lock();
             let mut extra = self.inner.reserved_live.load(Ordering::Relaxed) - n;
-            for inst in idle.iter_mut().filter(|i| i.reserved) {
-                if extra == 0 {
-                    break;
+            self.inner.idle.each(|idle| {
+                for inst in idle.iter_mut().filter(|i| i.reserved) {
+                    if extra == 0 {
+                        break;
+                    }
+                    inst.reserved = false;
+                    self.inner.reserved_live.fetch_sub(1, Ordering::Relaxed);
+                    extra -= 1;
                 }
-                inst.reserved = false;
-                self.inner.reserved_live.fetch_sub(1, Ordering::Relaxed);
-                extra -= 1;
-            }
+            });
         }
         self.inner.top_up_reserved()
     }
@@ -559,7 +680,7 @@ impl Version {
             instances_created: i.created.load(Ordering::Relaxed),
             cold_starts: i.cold_starts.load(Ordering::Relaxed),
             discarded: i.discarded.load(Ordering::Relaxed),
-            idle: i.idle.lock().len(),
+            idle: i.idle.len(),
             reserved: i.reserved_live.load(Ordering::Relaxed),
         }
     }
