@@ -165,6 +165,11 @@ impl CaptureBuffer {
         (data, truncated, total)
     }
 
+    /// Nothing was written since the last take or clear.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
     /// A copy of the contents, the buffer unchanged.
     pub(crate) fn peek(&self) -> Vec<u8> {
         self.data.clone()
@@ -255,16 +260,20 @@ impl HostState {
     /// Arms the call state for one call (handler, initializer or `_start`).
     pub(crate) fn begin(&mut self, timeout: Duration, request: Option<&Request<'_>>) {
         let exec = &self.exec;
-        let tick = exec.tick_len().as_nanos().max(1);
         let now = Instant::now();
         let c = &mut self.call;
+        // The tick count only changes with the timeout (handler vs initializer): no 128-bit
+        // division on a warm call.
+        if timeout != c.timeout || c.timeout_ticks == u64::MAX {
+            let tick = exec.tick_len().as_nanos().max(1);
+            c.timeout_ticks = timeout.as_nanos().div_ceil(tick).max(1) as u64;
+        }
         c.output = None;
         c.oversize = None;
         c.started = now;
         c.resumed_at = now;
         c.start_epoch = exec.epoch_now();
         c.timeout = timeout;
-        c.timeout_ticks = timeout.as_nanos().div_ceil(tick).max(1) as u64;
         c.timed_out = false;
         c.cpu_share = if exec.settings.cpu_share {
             cpu_share(self.spec.cpu_millicores)

@@ -20,8 +20,20 @@ use crate::outcome::{Invocation, Outcome, billed};
 use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Request, VersionSpec};
 
-/// A warm instance of a handler module.
-struct Instance {
+/// A warm instance of a handler module, boxed so that moving it in and out of the idle lists
+/// copies one pointer.
+type Instance = Box<InstanceData>;
+
+/// When an instance was last used: on the executor's clock, or, when that clock is the
+/// system clock, as an `Instant` (read at the end of the call anyway, so releasing an
+/// instance costs no further clock read or calendar conversion).
+#[derive(Clone, Copy)]
+enum Stamp {
+    Clock(DateTime<Utc>),
+    Real(Instant),
+}
+
+struct InstanceData {
     id: u64,
     store: Store<HostState>,
     memory: Memory,
@@ -29,7 +41,7 @@ struct Instance {
     handler: TypedFunc<(i32, i32), i32>,
     init: Option<TypedFunc<(), i32>>,
     reserved: bool,
-    last_used: DateTime<Utc>,
+    last_used: Stamp,
 }
 
 /// The export indices a handler instance needs, resolved once per version so that creating an
@@ -373,7 +385,7 @@ impl VersionInner {
         if reserved {
             self.reserved_live.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(Ok(Instance {
+        Ok(Ok(Box::new(InstanceData {
             id: self.exec.next_instance.fetch_add(1, Ordering::Relaxed),
             store,
             memory,
@@ -381,8 +393,8 @@ impl VersionInner {
             handler,
             init,
             reserved,
-            last_used: self.exec.clock.now(),
-        }))
+            last_used: self.stamp(Instant::now()),
+        })))
     }
 
     /// Runs the instance's initializer if it has one and has not run it yet.
@@ -417,20 +429,33 @@ impl VersionInner {
         }
     }
 
-    fn release(&self, mut inst: Instance) {
-        inst.last_used = self.exec.clock.now();
+    /// The stamp for "used now", `now` being the current `Instant`.
+    fn stamp(&self, now: Instant) -> Stamp {
+        if self.exec.real_clock {
+            Stamp::Real(now)
+        } else {
+            Stamp::Clock(self.exec.clock.now())
+        }
+    }
+
+    fn release(&self, mut inst: Instance, now: Instant) {
+        inst.last_used = self.stamp(now);
         self.idle.push(inst);
     }
 
     pub(crate) fn reclaim_idle(&self) -> usize {
         let now = self.exec.clock.now();
+        let real_now = Instant::now();
         let idle_timeout = self.exec.settings.idle_timeout;
         let expired = |i: &Instance| {
             !i.reserved
-                && now
-                    .signed_duration_since(i.last_used)
-                    .to_std()
-                    .is_ok_and(|d| d >= idle_timeout)
+                && match i.last_used {
+                    Stamp::Clock(t) => now
+                        .signed_duration_since(t)
+                        .to_std()
+                        .is_ok_and(|d| d >= idle_timeout),
+                    Stamp::Real(t) => real_now.saturating_duration_since(t) >= idle_timeout,
+                }
         };
         // Dropped after the shard locks are released (dropping a store frees its slot).
         let mut dropped: Vec<Instance> = Vec::new();
@@ -470,7 +495,7 @@ impl VersionInner {
                 return Err(prewarm_err(o));
             }
             inst.store.data().log.lock().clear();
-            self.release(inst);
+            self.release(inst, Instant::now());
             made += 1;
         }
         Ok(made)
@@ -524,7 +549,8 @@ impl VersionInner {
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
         let result = call_handler(&mut inst, req.event);
-        let duration = inst.store.data().call.started.elapsed();
+        let ended = Instant::now();
+        let duration = ended.saturating_duration_since(inst.store.data().call.started);
         let output = inst.store.data_mut().call.output.take();
         let state = inst.store.data();
         let outcome = match result {
@@ -557,7 +583,7 @@ impl VersionInner {
             outcome,
         };
         if inv.outcome.keeps_instance() {
-            self.release(inst);
+            self.release(inst, ended);
         } else {
             self.discard(inst);
         }
@@ -580,6 +606,9 @@ fn call_handler(inst: &mut Instance, event: &[u8]) -> wasmtime::Result<i32> {
 /// The log of the call just finished, with a trap's message appended.
 fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
     let mut buf = inst.store.data().log.lock();
+    if buf.is_empty() && outcome.keeps_instance() {
+        return (String::new(), false);
+    }
     if !outcome.keeps_instance() {
         buf.push_line(&outcome.to_string());
     }
