@@ -4,14 +4,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use parking_lot::Mutex;
 use wasmtime::InstancePre;
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 
 use crate::capture::CaptureStream;
 use crate::error::{Error, Result};
-use crate::host::{CaptureBuffer, HostState, RequestInfo, context_of};
+use crate::host::{CaptureBuffer, HostState, RequestInfo, SharedBuffer, context_of};
 use crate::outcome::{Invocation, Outcome, billed, tail};
 use crate::pool::{VersionInner, classify, lossy};
 use crate::spec::Request;
@@ -26,8 +25,8 @@ pub(crate) fn invoke(
     let request = RequestInfo::of(req);
     let ctx = context_of(spec, &request, spec.timeout);
     let ctx_json = serde_json::to_string(&ctx).unwrap_or_default();
-    let log = Arc::new(Mutex::new(CaptureBuffer::log(settings.log_limit)));
-    let out = Arc::new(Mutex::new(CaptureBuffer::head(
+    let log = Arc::new(SharedBuffer::new(CaptureBuffer::log(settings.log_limit)));
+    let out = Arc::new(SharedBuffer::new(CaptureBuffer::head(
         settings.max_result_bytes.saturating_add(1),
     )));
     let env = [

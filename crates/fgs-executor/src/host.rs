@@ -3,6 +3,7 @@
 //! the CPU share.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use fgs_abi::InvocationType;
@@ -165,11 +166,6 @@ impl CaptureBuffer {
         (data, truncated, total)
     }
 
-    /// Nothing was written since the last take or clear.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
     /// A copy of the contents, the buffer unchanged.
     pub(crate) fn peek(&self) -> Vec<u8> {
         self.data.clone()
@@ -178,6 +174,44 @@ impl CaptureBuffer {
     pub(crate) fn clear(&mut self) {
         self.data.clear();
         self.total = 0;
+    }
+}
+
+/// A [`CaptureBuffer`] shared with the guest's output streams, with a flag telling, without
+/// taking the lock, whether anything locked it for writing since the last [`Self::take`]:
+/// a warm call that logs nothing then costs no lock to collect its (empty) log.
+pub(crate) struct SharedBuffer {
+    buf: Mutex<CaptureBuffer>,
+    touched: AtomicBool,
+}
+
+impl SharedBuffer {
+    pub(crate) fn new(buf: CaptureBuffer) -> Self {
+        SharedBuffer {
+            buf: Mutex::new(buf),
+            touched: AtomicBool::new(false),
+        }
+    }
+
+    /// Locks the buffer (marking it touched).
+    pub(crate) fn lock(&self) -> parking_lot::MutexGuard<'_, CaptureBuffer> {
+        let guard = self.buf.lock();
+        // Under the lock, so that it cannot be lost to a concurrent `take`'s reset.
+        self.touched.store(true, Ordering::Relaxed);
+        guard
+    }
+
+    /// True when nothing locked the buffer since the last `take`.
+    pub(crate) fn untouched(&self) -> bool {
+        !self.touched.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on the buffer under its lock, then marks it untouched (for a `take`).
+    pub(crate) fn take<R>(&self, f: impl FnOnce(&mut CaptureBuffer) -> R) -> R {
+        let mut guard = self.buf.lock();
+        let r = f(&mut guard);
+        self.touched.store(false, Ordering::Relaxed);
+        r
     }
 }
 
@@ -227,7 +261,7 @@ impl ResourceLimiter for MemoryLimiter {
 pub(crate) struct HostState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limiter: MemoryLimiter,
-    pub(crate) log: Arc<Mutex<CaptureBuffer>>,
+    pub(crate) log: Arc<SharedBuffer>,
     pub(crate) call: CallState,
     pub(crate) spec: Arc<VersionSpec>,
     pub(crate) exec: Arc<ExecInner>,
@@ -238,7 +272,7 @@ pub(crate) struct HostState {
 impl HostState {
     pub(crate) fn new(
         wasi: WasiP1Ctx,
-        log: Arc<Mutex<CaptureBuffer>>,
+        log: Arc<SharedBuffer>,
         spec: Arc<VersionSpec>,
         exec: Arc<ExecInner>,
     ) -> Self {

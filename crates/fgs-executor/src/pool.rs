@@ -15,7 +15,7 @@ use crate::capture::CaptureStream;
 use crate::engine::ExecInner;
 use crate::error::{Error, Result};
 use crate::function::{FunctionShared, Kind};
-use crate::host::{CaptureBuffer, HostState, configure_store};
+use crate::host::{CaptureBuffer, HostState, SharedBuffer, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
 use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Request, VersionSpec};
@@ -268,7 +268,7 @@ impl VersionInner {
 
     pub(crate) fn wasi(
         &self,
-        log: &Arc<Mutex<CaptureBuffer>>,
+        log: &Arc<SharedBuffer>,
         extra_env: &[(String, String)],
     ) -> WasiCtxBuilder {
         let mut b = WasiCtxBuilder::new();
@@ -292,7 +292,7 @@ impl VersionInner {
     pub(crate) fn new_store(
         &self,
         wasi: wasmtime_wasi::p1::WasiP1Ctx,
-        log: Arc<Mutex<CaptureBuffer>>,
+        log: Arc<SharedBuffer>,
     ) -> Store<HostState> {
         let state = HostState::new(wasi, log, self.spec.clone(), self.exec.clone());
         let mut store = Store::new(&self.exec.engine, state);
@@ -310,7 +310,9 @@ impl VersionInner {
         exports: &Exports,
         reserved: bool,
     ) -> Result<std::result::Result<Instance, Outcome>> {
-        let log = Arc::new(Mutex::new(CaptureBuffer::log(self.exec.settings.log_limit)));
+        let log = Arc::new(SharedBuffer::new(CaptureBuffer::log(
+            self.exec.settings.log_limit,
+        )));
         let wasi = self.wasi(&log, &[]).build_p1();
         let mut store = self.new_store(wasi, log);
         store.data_mut().begin(self.spec.initializer_timeout, None);
@@ -494,7 +496,7 @@ impl VersionInner {
                 self.discard(inst);
                 return Err(prewarm_err(o));
             }
-            inst.store.data().log.lock().clear();
+            inst.store.data().log.take(CaptureBuffer::clear);
             self.release(inst, Instant::now());
             made += 1;
         }
@@ -605,14 +607,17 @@ fn call_handler(inst: &mut Instance, event: &[u8]) -> wasmtime::Result<i32> {
 
 /// The log of the call just finished, with a trap's message appended.
 fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
-    let mut buf = inst.store.data().log.lock();
-    if buf.is_empty() && outcome.keeps_instance() {
+    let log = &inst.store.data().log;
+    let keeps = outcome.keeps_instance();
+    if keeps && log.untouched() {
         return (String::new(), false);
     }
-    if !outcome.keeps_instance() {
-        buf.push_line(&outcome.to_string());
-    }
-    let (bytes, truncated, _) = buf.take();
+    let (bytes, truncated, _) = log.take(|buf| {
+        if !keeps {
+            buf.push_line(&outcome.to_string());
+        }
+        buf.take()
+    });
     (lossy(bytes), truncated)
 }
 

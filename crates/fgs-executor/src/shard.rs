@@ -24,14 +24,16 @@ pub(crate) fn shard_count() -> usize {
     (cores * 2).next_power_of_two().clamp(2, 64)
 }
 
-/// This thread's home shard among `n`: threads get consecutive numbers the first time they
-/// ask, so the first `n` threads that invoke never share a shard.
+/// This thread's home shard among `n` (a power of two, as [`shard_count`] gives): threads get
+/// consecutive numbers the first time they ask, so the first `n` threads that invoke never
+/// share a shard.
 pub(crate) fn home(n: usize) -> usize {
+    debug_assert!(n.is_power_of_two());
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
         static INDEX: usize = NEXT.fetch_add(1, Ordering::Relaxed);
     }
-    INDEX.with(|i| *i) % n.max(1)
+    INDEX.with(|i| *i) & (n - 1)
 }
 
 #[cfg(test)]
