@@ -44,8 +44,10 @@ struct InstanceData {
     last_used: Stamp,
 }
 
-/// The export indices a handler instance needs, resolved once per version so that creating an
-/// instance looks nothing up by name (and builds no error for an absent optional export).
+/// The export indices a handler instance needs, resolved and type-checked once per version so
+/// that creating an instance looks nothing up by name, builds no error for an absent optional
+/// export, and does not take the engine's type registry to type-check each function again.
+/// An export of the wrong type is treated as absent.
 pub(crate) struct Exports {
     initialize: Option<ModuleExport>,
     abi_version: Option<ModuleExport>,
@@ -57,18 +59,43 @@ pub(crate) struct Exports {
 
 impl Exports {
     pub(crate) fn of(module: &Module, handler: &str, init: Option<&str>) -> Self {
+        // A function export whose signature is `params` i32s to `results` i32s.
+        let func = |name: &str, params: usize, results: usize| {
+            let ok = match module.get_export(name) {
+                Some(wasmtime::ExternType::Func(ty)) => {
+                    ty.params().len() == params
+                        && ty.results().len() == results
+                        && ty.params().chain(ty.results()).all(|t| t.is_i32())
+                }
+                _ => false,
+            };
+            if ok {
+                module.get_export_index(name)
+            } else {
+                None
+            }
+        };
+        let memory = match module.get_export(fgs_abi::EXPORT_MEMORY) {
+            Some(wasmtime::ExternType::Memory(_)) => {
+                module.get_export_index(fgs_abi::EXPORT_MEMORY)
+            }
+            _ => None,
+        };
         Exports {
-            initialize: module.get_export_index(fgs_abi::EXPORT_INITIALIZE),
-            abi_version: module.get_export_index(fgs_abi::EXPORT_ABI_VERSION),
-            memory: module.get_export_index(fgs_abi::EXPORT_MEMORY),
-            alloc: module.get_export_index(fgs_abi::EXPORT_ALLOC),
-            handler: module.get_export_index(handler),
-            init: init.and_then(|name| module.get_export_index(name)),
+            initialize: func(fgs_abi::EXPORT_INITIALIZE, 0, 0),
+            abi_version: func(fgs_abi::EXPORT_ABI_VERSION, 0, 1),
+            memory,
+            alloc: func(fgs_abi::EXPORT_ALLOC, 1, 1),
+            handler: func(handler, 2, 1),
+            init: init.and_then(|name| func(name, 0, 1)),
         }
     }
 }
 
-/// The function export at `index` of `instance`, typed; `None` if absent or of another type.
+/// The function export at `index` of `instance` as a typed function. `index` must come from
+/// [`Exports::of`] for the instance's module, from the field checked for exactly `P -> R`
+/// (every caller passes the field that matches its type arguments).
+#[allow(unsafe_code)]
 fn typed<P: WasmParams, R: WasmResults>(
     instance: &wasmtime::Instance,
     store: &mut Store<HostState>,
@@ -77,7 +104,12 @@ fn typed<P: WasmParams, R: WasmResults>(
     let func = instance
         .get_module_export(&mut *store, index?)?
         .into_func()?;
-    func.typed::<P, R>(&*store).ok()
+    // SAFETY: `TypedFunc::new_unchecked` requires `func` to have the type `P -> R`. `index`
+    // was resolved by `Exports::of` on the module this instance was instantiated from
+    // (`Kind::Handler` keeps the `InstancePre` of that module beside its `Exports`), and only
+    // when the module's export at that index has exactly those i32 parameters and results; an
+    // instance's export at a module export index has the module's declared type.
+    Some(unsafe { TypedFunc::new_unchecked(&*store, func) })
 }
 
 /// Counters of one version's pool.
