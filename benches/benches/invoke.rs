@@ -338,32 +338,37 @@ where
     S: Fn() -> F + Sync,
     F: FnMut(),
 {
+    // Each thread times its own calls after the barrier; the span is from the first start to
+    // the last end (a late-scheduled main thread cannot shorten it).
     let run = |threads: u32| {
-        let barrier = std::sync::Barrier::new(threads as usize + 1);
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    let mut f = setup();
-                    for _ in 0..n / 10 {
-                        f();
-                    }
-                    barrier.wait();
-                    for _ in 0..n {
-                        f();
-                    }
-                });
-            }
-            barrier.wait();
-            let t = Instant::now();
-            // The scope joins every thread before returning.
-            t
-        })
+        let barrier = std::sync::Barrier::new(threads as usize);
+        let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut f = setup();
+                        for _ in 0..n / 10 {
+                            f();
+                        }
+                        barrier.wait();
+                        let start = Instant::now();
+                        for _ in 0..n {
+                            f();
+                        }
+                        (start, Instant::now())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let start = spans.iter().map(|s| s.0).min().unwrap();
+        let end = spans.iter().map(|s| s.1).max().unwrap();
+        end - start
     };
     let rate = |threads: u32| {
         let mut v: Vec<f64> = (0..5)
             .map(|_| {
-                let t = run(threads);
-                f64::from(n * threads) / t.elapsed().as_secs_f64()
+                f64::from(n * threads) / run(threads).as_secs_f64()
             })
             .collect();
         v.sort_by(f64::total_cmp);
