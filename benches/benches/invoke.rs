@@ -367,9 +367,7 @@ where
     };
     let rate = |threads: u32| {
         let mut v: Vec<f64> = (0..5)
-            .map(|_| {
-                f64::from(n * threads) / run(threads).as_secs_f64()
-            })
+            .map(|_| f64::from(n * threads) / run(threads).as_secs_f64())
             .collect();
         v.sort_by(f64::total_cmp);
         v[2]
