@@ -9,7 +9,11 @@
 //!   then `Version::invoke` (cold start).
 //! - command: the WASI command echo; raw = new WASI context with stdin/stdout pipes, instance,
 //!   `_start`; executor = `Version::invoke`.
-//! - threads: warm invocations per second from one thread, then two, on the same version.
+//! - warm-json: the warm path on `json_transform`, a Rust guest that parses the ~100-byte JSON
+//!   event with serde_json, reads its context and returns JSON (the guest of DESIGN §7).
+//! - threads: warm calls per second from one thread, then two, for `echo` and `json_transform`;
+//!   raw = each thread its own instance of the same `InstancePre`; executor = both threads on
+//!   the same version.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -181,13 +185,23 @@ fn main() {
         linker.instantiate_pre(&module).unwrap()
     };
 
-    // warm
+    // warm: the WAT-like echo guest and the serde_json guest of DESIGN §7
     let echo = deploy(&exec, "echo", VersionSpec::new("echo", "index.handler"));
     let echo_pre = pre_of("echo");
     let mut raw = raw_instance(&echo_pre, false);
     assert_eq!(raw_call(&mut raw, EVENT), EVENT);
     let req = Request::new("bench-request", EVENT);
     assert_eq!(echo.invoke(&req).unwrap().outcome.result(), Some(EVENT));
+    let json = deploy(
+        &exec,
+        "json_transform",
+        VersionSpec::new("json_transform", "index.handler"),
+    );
+    let json_pre = pre_of("json_transform");
+    let mut raw_json = raw_instance(&json_pre, false);
+    let raw_out = raw_call(&mut raw_json, EVENT);
+    let ours_out = json.invoke(&req).unwrap();
+    assert_eq!(ours_out.outcome.result(), Some(&raw_out[..]));
     // cold
     let init_spec = VersionSpec::new("initializer", "index.handler")
         .with_initializer("index.init", Duration::from_secs(3));
@@ -208,6 +222,15 @@ fn main() {
     g.bench_function("raw", |b| b.iter(|| black_box(raw_call(&mut raw, EVENT))));
     g.bench_function("executor", |b| {
         b.iter(|| black_box(echo.invoke(&req).unwrap()))
+    });
+    g.finish();
+    let mut g = c.benchmark_group("warm-json");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("raw", |b| {
+        b.iter(|| black_box(raw_call(&mut raw_json, EVENT)))
+    });
+    g.bench_function("executor", |b| {
+        b.iter(|| black_box(json.invoke(&req).unwrap()))
     });
     g.finish();
     let mut g = c.benchmark_group("cold");
@@ -235,54 +258,119 @@ fn main() {
     });
     g.finish();
 
-    let warm_raw = median(|| drop(black_box(raw_call(&mut raw, EVENT))), 2000, 31);
-    let warm_ours = median(|| drop(black_box(echo.invoke(&req).unwrap())), 2000, 31);
-    report("warm", warm_raw, warm_ours);
+    // FGS_BENCH_ONLY=cold (a comma-separated list of warm, warm-json, cold, command, threads)
+    // runs only those summary lines, e.g. under `perf record`.
+    let only = std::env::var("FGS_BENCH_ONLY").unwrap_or_default();
+    let want = |path: &str| only.is_empty() || only.split(',').any(|p| p == path);
+    if want("warm") {
+        let warm_raw = median(|| drop(black_box(raw_call(&mut raw, EVENT))), 2000, 31);
+        let warm_ours = median(|| drop(black_box(echo.invoke(&req).unwrap())), 2000, 31);
+        report("warm", warm_raw, warm_ours);
+    }
+    if want("warm-json") {
+        let json_raw = median(|| drop(black_box(raw_call(&mut raw_json, EVENT))), 500, 31);
+        let json_ours = median(|| drop(black_box(json.invoke(&req).unwrap())), 500, 31);
+        report("warm-json", json_raw, json_ours);
+    }
+    if want("cold") {
+        cold(&init_pre, &init, &req);
+    }
+    if want("command") {
+        let cmd_raw = median(|| drop(black_box(raw_command(&cmd_pre, EVENT))), 100, 21);
+        let cmd_ours = median(|| drop(black_box(cmd.invoke(&req).unwrap())), 100, 21);
+        report("command", cmd_raw, cmd_ours);
+    }
+    for (name, version, pre, n) in [
+        ("echo", &echo, &echo_pre, 40_000),
+        ("json", &json, &json_pre, 10_000),
+    ] {
+        if !want("threads") {
+            break;
+        }
+        let raw = throughput(n, || {
+            let mut r = raw_instance(pre, false);
+            move || drop(black_box(raw_call(&mut r, EVENT)))
+        });
+        let ours = throughput(n, || {
+            let req = Request::new("bench-request", EVENT);
+            move || drop(black_box(version.invoke(&req).unwrap()))
+        });
+        for (who, (one, two)) in [("raw", raw), ("executor", ours)] {
+            println!(
+                "fgs-bench threads  {name:<4} {who:<8} 1 thread {one:>9.0} calls/s  2 threads {two:>9.0} calls/s  ratio {:.2}x",
+                two / one
+            );
+        }
+    }
+    c.final_summary();
+}
+
+/// The cold summary line: a new instance per call, initializer included.
+fn cold(init_pre: &InstancePre<Raw>, init: &Version, req: &Request<'_>) {
+    let n: u32 = std::env::var("FGS_BENCH_COLD_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(21);
     let cold_raw = median(
         || {
-            let mut r = raw_instance(&init_pre, true);
+            let mut r = raw_instance(init_pre, true);
             drop(black_box(raw_call(&mut r, EVENT)));
         },
         200,
-        21,
+        n as usize,
     );
     let cold_ours = median(
         || {
             init.reclaim_idle();
-            drop(black_box(init.invoke(&req).unwrap()));
+            drop(black_box(init.invoke(req).unwrap()));
         },
         200,
-        21,
+        n as usize,
     );
     report("cold", cold_raw, cold_ours);
-    let cmd_raw = median(|| drop(black_box(raw_command(&cmd_pre, EVENT))), 100, 21);
-    let cmd_ours = median(|| drop(black_box(cmd.invoke(&req).unwrap())), 100, 21);
-    report("command", cmd_raw, cmd_ours);
-    let (one, two) = throughput(&echo);
-    println!(
-        "fgs-bench threads  1 thread {one:>9.0} calls/s  2 threads {two:>9.0} calls/s  ratio {:.2}x",
-        two / one
-    );
-    c.final_summary();
 }
 
-/// Warm invocations per second with one thread, then with two threads on the same version.
-fn throughput(v: &Version) -> (f64, f64) {
-    const N: u32 = 20_000;
+/// Calls per second with one thread, then two threads, each running `n` calls of the closure
+/// `setup` makes on its thread (for raw calls: its own instance of the same `InstancePre`;
+/// for the executor: the same version). Median of 5 rounds each.
+fn throughput<S, F>(n: u32, setup: S) -> (f64, f64)
+where
+    S: Fn() -> F + Sync,
+    F: FnMut(),
+{
+    // Each thread times its own calls after the barrier; the span is from the first start to
+    // the last end (a late-scheduled main thread cannot shorten it).
     let run = |threads: u32| {
-        let t = Instant::now();
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    let req = Request::new("bench-request", EVENT);
-                    for _ in 0..N {
-                        black_box(v.invoke(&req).unwrap());
-                    }
-                });
-            }
+        let barrier = std::sync::Barrier::new(threads as usize);
+        let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut f = setup();
+                        for _ in 0..n / 10 {
+                            f();
+                        }
+                        barrier.wait();
+                        let start = Instant::now();
+                        for _ in 0..n {
+                            f();
+                        }
+                        (start, Instant::now())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        f64::from(N * threads) / t.elapsed().as_secs_f64()
+        let start = spans.iter().map(|s| s.0).min().unwrap();
+        let end = spans.iter().map(|s| s.1).max().unwrap();
+        end - start
     };
-    run(1);
-    (run(1), run(2))
+    let rate = |threads: u32| {
+        let mut v: Vec<f64> = (0..5)
+            .map(|_| f64::from(n * threads) / run(threads).as_secs_f64())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v[2]
+    };
+    (rate(1), rate(2))
 }

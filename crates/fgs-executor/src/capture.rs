@@ -5,15 +5,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use parking_lot::Mutex;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
-use crate::host::CaptureBuffer;
+use crate::host::SharedBuffer;
 
 /// An output stream appending to a shared [`CaptureBuffer`].
 #[derive(Clone)]
-pub(crate) struct CaptureStream(pub(crate) Arc<Mutex<CaptureBuffer>>);
+pub(crate) struct CaptureStream(pub(crate) Arc<SharedBuffer>);
 
 impl IsTerminal for CaptureStream {
     fn is_terminal(&self) -> bool {

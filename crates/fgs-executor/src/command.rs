@@ -4,14 +4,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use parking_lot::Mutex;
 use wasmtime::InstancePre;
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 
 use crate::capture::CaptureStream;
 use crate::error::{Error, Result};
-use crate::host::{CaptureBuffer, HostState, RequestInfo, context_of};
+use crate::host::{CaptureBuffer, HostState, RequestInfo, SharedBuffer, context_of};
 use crate::outcome::{Invocation, Outcome, billed, tail};
 use crate::pool::{VersionInner, classify, lossy};
 use crate::spec::Request;
@@ -23,16 +22,11 @@ pub(crate) fn invoke(
 ) -> Result<Invocation> {
     let spec = version.spec();
     let settings = &version.exec().settings;
-    let request = RequestInfo {
-        request_id: req.request_id.clone(),
-        version_label: req.version_label.clone(),
-        invocation_type: req.invocation_type,
-        attempt: req.attempt,
-    };
+    let request = RequestInfo::of(req);
     let ctx = context_of(spec, &request, spec.timeout);
     let ctx_json = serde_json::to_string(&ctx).unwrap_or_default();
-    let log = Arc::new(Mutex::new(CaptureBuffer::log(settings.log_limit)));
-    let out = Arc::new(Mutex::new(CaptureBuffer::head(
+    let log = Arc::new(SharedBuffer::new(CaptureBuffer::log(settings.log_limit)));
+    let out = Arc::new(SharedBuffer::new(CaptureBuffer::head(
         settings.max_result_bytes.saturating_add(1),
     )));
     let env = [
@@ -43,7 +37,7 @@ pub(crate) fn invoke(
     wasi.stdin(MemoryInputPipe::new(req.event.to_vec()))
         .stdout(CaptureStream(out.clone()));
     let mut store = version.new_store(wasi.build_p1(), log.clone());
-    store.data_mut().begin(spec.timeout, Some(request));
+    store.data_mut().begin(spec.timeout, Some(req));
     let deadline = store.data().first_deadline();
     store.set_epoch_deadline(deadline);
     let t0 = Instant::now();

@@ -174,6 +174,10 @@ impl ExecutorBuilder {
                 source,
             })?;
         }
+        let real_clock = self
+            .clock
+            .as_ref()
+            .is_none_or(|c| format!("{c:?}") == format!("{SystemClock:?}"));
         let clock = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let linker = crate::host::linker(&engine)?;
         Ok(Executor {
@@ -189,6 +193,7 @@ impl ExecutorBuilder {
                 invoker: RwLock::new(None),
                 clock,
                 next_instance: AtomicU64::new(1),
+                real_clock,
                 settings: self,
             }),
         })
@@ -282,6 +287,9 @@ pub(crate) struct ExecInner {
     pub(crate) invoker: RwLock<Option<Arc<dyn SubInvoker>>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) next_instance: AtomicU64,
+    /// The clock is the system clock (the default, or `fgs_core`'s `SystemClock` passed in,
+    /// recognized by its `Debug` name): idle times can then be measured with `Instant`s.
+    pub(crate) real_clock: bool,
     pub(crate) settings: ExecutorBuilder,
 }
 

@@ -11,7 +11,8 @@ use wasmtime::InstancePre;
 use crate::engine::{ExecInner, Executor};
 use crate::error::{Error, Result};
 use crate::host::HostState;
-use crate::pool::Version;
+use crate::pool::{Exports, Version};
+use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Code, VersionSpec};
 
 /// What happens to a call when its function already runs its maximum of instances
@@ -35,7 +36,12 @@ pub(crate) struct FunctionShared {
     name: String,
     /// The max instance number, [`UNLIMITED`] for none.
     max: AtomicU32,
+    /// Invocations claimed while a limit was set.
     running: AtomicU32,
+    /// Invocations claimed while there was no limit, per thread shard: the unlimited claim
+    /// writes only its thread's cache line, so threads invoking the same function do not
+    /// contend (DESIGN §7).
+    unlimited: Box<[Padded<AtomicU32>]>,
     policy: Mutex<OverLimit>,
     /// Callers blocked under [`OverLimit::Wait`]; a release only takes the lock when nonzero.
     waiters: AtomicU32,
@@ -43,14 +49,37 @@ pub(crate) struct FunctionShared {
 }
 
 impl FunctionShared {
-    /// Claims one of the function's instances: lock-free unless the limit is reached.
-    fn try_claim(&self) -> bool {
+    /// Invocations running now, over both kinds of claim.
+    fn running(&self) -> u32 {
+        let sharded: u32 = self
+            .unlimited
+            .iter()
+            .map(|c| c.load(Ordering::SeqCst))
+            .sum();
+        self.running.load(Ordering::SeqCst) + sharded
+    }
+
+    /// Claims one of the function's instances: lock-free, and without a write to any shared
+    /// cache line while no limit is set. A claim made under no limit just as a limit is set may
+    /// run beside the limit's last claim (the change applies to claims that see it).
+    fn try_claim(&self) -> Option<Slot<'_>> {
         // SeqCst throughout, so that a waiter's claim and a release's check of `waiters` cannot
         // both miss each other (see `acquire` and `Slot::drop`).
+        let max = self.max.load(Ordering::SeqCst);
+        if max == UNLIMITED {
+            let shard = home(self.unlimited.len());
+            self.unlimited[shard].fetch_add(1, Ordering::SeqCst);
+            return Some(Slot(self, Some(shard)));
+        }
         let mut cur = self.running.load(Ordering::SeqCst);
         loop {
-            if cur >= self.max.load(Ordering::SeqCst) {
-                return false;
+            let sharded: u32 = self
+                .unlimited
+                .iter()
+                .map(|c| c.load(Ordering::SeqCst))
+                .sum();
+            if cur.saturating_add(sharded) >= max {
+                return None;
             }
             match self.running.compare_exchange_weak(
                 cur,
@@ -58,22 +87,22 @@ impl FunctionShared {
                 Ordering::SeqCst,
                 Ordering::SeqCst,
             ) {
-                Ok(_) => return true,
+                Ok(_) => return Some(Slot(self, None)),
                 Err(now) => cur = now,
             }
         }
     }
 
     pub(crate) fn acquire(&self) -> Result<Slot<'_>> {
-        if self.try_claim() {
-            return Ok(Slot(self));
+        if let Some(slot) = self.try_claim() {
+            return Ok(slot);
         }
         let started = Instant::now();
         let mut policy = self.policy.lock();
         self.waiters.fetch_add(1, Ordering::SeqCst);
         let result = loop {
-            if self.try_claim() {
-                break Ok(Slot(self));
+            if let Some(slot) = self.try_claim() {
+                break Ok(slot);
             }
             let waited = started.elapsed();
             match *policy {
@@ -101,12 +130,16 @@ impl FunctionShared {
     }
 }
 
-/// One running invocation's claim on its function's instance limit.
-pub(crate) struct Slot<'a>(&'a FunctionShared);
+/// One running invocation's claim on its function's instance limit: the shard it counted in,
+/// or `None` for the limited counter.
+pub(crate) struct Slot<'a>(&'a FunctionShared, Option<usize>);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.0.running.fetch_sub(1, Ordering::SeqCst);
+        match self.1 {
+            Some(shard) => self.0.unlimited[shard].fetch_sub(1, Ordering::SeqCst),
+            None => self.0.running.fetch_sub(1, Ordering::SeqCst),
+        };
         self.0.wake();
     }
 }
@@ -134,6 +167,7 @@ impl Function {
                 name,
                 max: AtomicU32::new(UNLIMITED),
                 running: AtomicU32::new(0),
+                unlimited: (0..shard_count()).map(|_| Padded::default()).collect(),
                 policy: Mutex::new(OverLimit::Reject),
                 waiters: AtomicU32::new(0),
                 freed: Condvar::new(),
@@ -161,7 +195,7 @@ impl Function {
 
     /// Invocations running now.
     pub fn running(&self) -> u32 {
-        self.inner.running.load(Ordering::Relaxed)
+        self.inner.running()
     }
 
     /// Deploys a version: resolves the entry point and links the module once (one
@@ -179,6 +213,7 @@ pub(crate) enum Kind {
         pre: InstancePre<HostState>,
         export: String,
         init: Option<String>,
+        exports: Exports,
     },
     Command {
         pre: InstancePre<HostState>,
@@ -223,7 +258,13 @@ fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
                 }
             },
         };
-        Ok(Kind::Handler { pre, export, init })
+        let exports = Exports::of(&module.module, &export, init.as_deref());
+        Ok(Kind::Handler {
+            pre,
+            export,
+            init,
+            exports,
+        })
     } else if module.has_export(fgs_abi::EXPORT_ALLOC) {
         // A handler module (it speaks fgs-abi) without the handler's export: missing, even
         // when it also exports `_start` (as `#![no_main]` Rust binaries do).

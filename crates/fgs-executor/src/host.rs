@@ -3,6 +3,7 @@
 //! the CPU share.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use fgs_abi::InvocationType;
@@ -12,7 +13,7 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 
 use crate::engine::ExecInner;
 use crate::error::{Error, Result};
-use crate::spec::VersionSpec;
+use crate::spec::{Request, VersionSpec};
 
 /// Bytes counted per table element against the memory cap (a pointer-sized slot).
 pub(crate) const TABLE_ELEMENT_BYTES: u64 = 8;
@@ -45,6 +46,27 @@ pub(crate) struct RequestInfo {
     pub(crate) attempt: u32,
 }
 
+impl RequestInfo {
+    /// The facts of `req`, copied.
+    pub(crate) fn of(req: &Request<'_>) -> Self {
+        RequestInfo {
+            request_id: req.request_id.clone(),
+            version_label: req.version_label.clone(),
+            invocation_type: req.invocation_type,
+            attempt: req.attempt,
+        }
+    }
+
+    /// Copies the facts of `req` into `self`, reusing its string buffers (no allocation on
+    /// the warm path once the strings have grown to size).
+    fn set(&mut self, req: &Request<'_>) {
+        self.request_id.clone_from(&req.request_id);
+        self.version_label.clone_from(&req.version_label);
+        self.invocation_type = req.invocation_type;
+        self.attempt = req.attempt;
+    }
+}
+
 /// The state of the call in progress on a store.
 pub(crate) struct CallState {
     pub(crate) output: Option<Vec<u8>>,
@@ -58,6 +80,10 @@ pub(crate) struct CallState {
     pub(crate) resumed_at: Instant,
     pub(crate) request: RequestInfo,
     pub(crate) invoke_response: Vec<u8>,
+    /// The context JSON of this call, serialized on the guest's first `context` call and kept
+    /// (buffer reused across calls) while the guest has not read all of it.
+    context_json: Vec<u8>,
+    context_pending: bool,
 }
 
 impl CallState {
@@ -75,6 +101,8 @@ impl CallState {
             resumed_at: now,
             request: RequestInfo::default(),
             invoke_response: Vec::new(),
+            context_json: Vec::new(),
+            context_pending: false,
         }
     }
 }
@@ -149,6 +177,44 @@ impl CaptureBuffer {
     }
 }
 
+/// A [`CaptureBuffer`] shared with the guest's output streams, with a flag telling, without
+/// taking the lock, whether anything locked it for writing since the last [`Self::take`]:
+/// a warm call that logs nothing then costs no lock to collect its (empty) log.
+pub(crate) struct SharedBuffer {
+    buf: Mutex<CaptureBuffer>,
+    touched: AtomicBool,
+}
+
+impl SharedBuffer {
+    pub(crate) fn new(buf: CaptureBuffer) -> Self {
+        SharedBuffer {
+            buf: Mutex::new(buf),
+            touched: AtomicBool::new(false),
+        }
+    }
+
+    /// Locks the buffer (marking it touched).
+    pub(crate) fn lock(&self) -> parking_lot::MutexGuard<'_, CaptureBuffer> {
+        let guard = self.buf.lock();
+        // Under the lock, so that it cannot be lost to a concurrent `take`'s reset.
+        self.touched.store(true, Ordering::Relaxed);
+        guard
+    }
+
+    /// True when nothing locked the buffer since the last `take`.
+    pub(crate) fn untouched(&self) -> bool {
+        !self.touched.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` on the buffer under its lock, then marks it untouched (for a `take`).
+    pub(crate) fn take<R>(&self, f: impl FnOnce(&mut CaptureBuffer) -> R) -> R {
+        let mut guard = self.buf.lock();
+        let r = f(&mut guard);
+        self.touched.store(false, Ordering::Relaxed);
+        r
+    }
+}
+
 /// Caps linear memories and tables of one store together at the function's `memory_size`.
 pub(crate) struct MemoryLimiter {
     pub(crate) cap: u64,
@@ -195,7 +261,7 @@ impl ResourceLimiter for MemoryLimiter {
 pub(crate) struct HostState {
     pub(crate) wasi: WasiP1Ctx,
     pub(crate) limiter: MemoryLimiter,
-    pub(crate) log: Arc<Mutex<CaptureBuffer>>,
+    pub(crate) log: Arc<SharedBuffer>,
     pub(crate) call: CallState,
     pub(crate) spec: Arc<VersionSpec>,
     pub(crate) exec: Arc<ExecInner>,
@@ -206,7 +272,7 @@ pub(crate) struct HostState {
 impl HostState {
     pub(crate) fn new(
         wasi: WasiP1Ctx,
-        log: Arc<Mutex<CaptureBuffer>>,
+        log: Arc<SharedBuffer>,
         spec: Arc<VersionSpec>,
         exec: Arc<ExecInner>,
     ) -> Self {
@@ -226,26 +292,31 @@ impl HostState {
     }
 
     /// Arms the call state for one call (handler, initializer or `_start`).
-    pub(crate) fn begin(&mut self, timeout: Duration, request: Option<RequestInfo>) {
+    pub(crate) fn begin(&mut self, timeout: Duration, request: Option<&Request<'_>>) {
         let exec = &self.exec;
-        let tick = exec.tick_len().as_nanos().max(1);
         let now = Instant::now();
         let c = &mut self.call;
+        // The tick count only changes with the timeout (handler vs initializer): no 128-bit
+        // division on a warm call.
+        if timeout != c.timeout || c.timeout_ticks == u64::MAX {
+            let tick = exec.tick_len().as_nanos().max(1);
+            c.timeout_ticks = timeout.as_nanos().div_ceil(tick).max(1) as u64;
+        }
         c.output = None;
         c.oversize = None;
         c.started = now;
         c.resumed_at = now;
         c.start_epoch = exec.epoch_now();
         c.timeout = timeout;
-        c.timeout_ticks = timeout.as_nanos().div_ceil(tick).max(1) as u64;
         c.timed_out = false;
         c.cpu_share = if exec.settings.cpu_share {
             cpu_share(self.spec.cpu_millicores)
         } else {
             None
         };
+        c.context_pending = false;
         if let Some(r) = request {
-            c.request = r;
+            c.request.set(r);
         }
         self.limiter.hit = false;
     }
@@ -275,6 +346,34 @@ impl HostState {
 
     pub(crate) fn context(&self) -> fgs_abi::Context {
         context_of(&self.spec, &self.call.request, self.remaining())
+    }
+
+    /// Writes the context JSON for the guest's `context(ptr, cap)` call: serialized (into a
+    /// reused buffer, without copying the spec's fields) on the first call, kept for the sized
+    /// second call when the guest's buffer was too small.
+    fn write_context(
+        caller: &mut Caller<'_, HostState>,
+        ptr: i32,
+        cap: i32,
+    ) -> wasmtime::Result<i32> {
+        let state = caller.data_mut();
+        if !state.call.context_pending {
+            let remaining = state.remaining();
+            let mut json = std::mem::take(&mut state.call.context_json);
+            json.clear();
+            serde_json::to_writer(
+                &mut json,
+                &ContextRef::new(&state.spec, &state.call.request, remaining),
+            )?;
+            state.call.context_json = json;
+        }
+        let json = std::mem::take(&mut caller.data_mut().call.context_json);
+        let n = write_capped(caller, ptr, cap, &json);
+        let c = &mut caller.data_mut().call;
+        c.context_json = json;
+        let n = n?;
+        c.context_pending = (n as usize) > cap.max(0) as usize;
+        Ok(n)
     }
 
     /// The epoch callback: timeout check, then the CPU-share pause.
@@ -326,6 +425,43 @@ pub(crate) fn context_of(
         project_id: spec.project_id.clone(),
         invocation_type: r.invocation_type,
         attempt: r.attempt.max(1),
+    }
+}
+
+/// [`fgs_abi::Context`] borrowing its fields: the same JSON (same fields, same order, same
+/// encodings), without cloning the spec's strings and `user_data` on every call.
+#[derive(serde::Serialize)]
+struct ContextRef<'a> {
+    request_id: &'a str,
+    function_name: &'a str,
+    package: &'a str,
+    version: &'a str,
+    memory_size: u32,
+    cpu: u32,
+    timeout: u32,
+    remaining_time_ms: u64,
+    user_data: &'a std::collections::BTreeMap<String, String>,
+    project_id: &'a str,
+    invocation_type: InvocationType,
+    attempt: u32,
+}
+
+impl<'a> ContextRef<'a> {
+    fn new(spec: &'a VersionSpec, r: &'a RequestInfo, remaining: Duration) -> Self {
+        ContextRef {
+            request_id: &r.request_id,
+            function_name: &spec.function_name,
+            package: &spec.package,
+            version: r.version_label.as_deref().unwrap_or(&spec.version),
+            memory_size: spec.memory_size_mb,
+            cpu: spec.cpu_millicores,
+            timeout: spec.timeout.as_secs().min(u32::MAX as u64) as u32,
+            remaining_time_ms: remaining.as_millis().min(u64::MAX as u128) as u64,
+            user_data: &spec.user_data,
+            project_id: &spec.project_id,
+            invocation_type: r.invocation_type,
+            attempt: r.attempt.max(1),
+        }
     }
 }
 
@@ -441,8 +577,7 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>> {
             m,
             fgs_abi::IMPORT_CONTEXT,
             |mut caller: Caller<'_, HostState>, ptr: i32, cap: i32| -> wasmtime::Result<i32> {
-                let json = serde_json::to_vec(&caller.data().context())?;
-                write_capped(&mut caller, ptr, cap, &json)
+                HostState::write_context(&mut caller, ptr, cap)
             },
         )
         .map_err(err)?;
@@ -497,4 +632,34 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>> {
         )
         .map_err(err)?;
     Ok(linker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrowed_context_serializes_like_the_abi_context() {
+        let spec = VersionSpec::new("f\"n", "index.handler")
+            .with_user_data("K", "v\u{e9}")
+            .with_user_data("A", "1");
+        for (label, ty, attempt) in [
+            (None, InvocationType::Sync, 0),
+            (Some("alias-1".to_string()), InvocationType::Async, 3),
+        ] {
+            let r = RequestInfo {
+                request_id: "req\n1".into(),
+                version_label: label,
+                invocation_type: ty,
+                attempt,
+            };
+            let remaining = Duration::from_millis(1234);
+            let ours = serde_json::to_vec(&ContextRef::new(&spec, &r, remaining)).unwrap();
+            let abi = serde_json::to_vec(&context_of(&spec, &r, remaining)).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(abi).unwrap()
+            );
+        }
+    }
 }

@@ -75,6 +75,7 @@ mod host;
 mod module;
 mod outcome;
 mod pool;
+mod shard;
 mod spec;
 
 pub use engine::{Allocator, Executor, ExecutorBuilder};

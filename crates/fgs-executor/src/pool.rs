@@ -6,19 +6,34 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use wasmtime::{InstancePre, Memory, Store, TypedFunc};
+use wasmtime::{
+    InstancePre, Memory, Module, ModuleExport, Store, TypedFunc, WasmParams, WasmResults,
+};
 use wasmtime_wasi::{FsPerms, HostWallClock, WasiCtxBuilder};
 
 use crate::capture::CaptureStream;
 use crate::engine::ExecInner;
 use crate::error::{Error, Result};
 use crate::function::{FunctionShared, Kind};
-use crate::host::{CaptureBuffer, HostState, RequestInfo, configure_store};
+use crate::host::{CaptureBuffer, HostState, SharedBuffer, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
+use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Request, VersionSpec};
 
-/// A warm instance of a handler module.
-struct Instance {
+/// A warm instance of a handler module, boxed so that moving it in and out of the idle lists
+/// copies one pointer.
+type Instance = Box<InstanceData>;
+
+/// When an instance was last used: on the executor's clock, or, when that clock is the
+/// system clock, as an `Instant` (read at the end of the call anyway, so releasing an
+/// instance costs no further clock read or calendar conversion).
+#[derive(Clone, Copy)]
+enum Stamp {
+    Clock(DateTime<Utc>),
+    Real(Instant),
+}
+
+struct InstanceData {
     id: u64,
     store: Store<HostState>,
     memory: Memory,
@@ -26,7 +41,75 @@ struct Instance {
     handler: TypedFunc<(i32, i32), i32>,
     init: Option<TypedFunc<(), i32>>,
     reserved: bool,
-    last_used: DateTime<Utc>,
+    last_used: Stamp,
+}
+
+/// The export indices a handler instance needs, resolved and type-checked once per version so
+/// that creating an instance looks nothing up by name, builds no error for an absent optional
+/// export, and does not take the engine's type registry to type-check each function again.
+/// An export of the wrong type is treated as absent.
+pub(crate) struct Exports {
+    initialize: Option<ModuleExport>,
+    abi_version: Option<ModuleExport>,
+    memory: Option<ModuleExport>,
+    alloc: Option<ModuleExport>,
+    handler: Option<ModuleExport>,
+    init: Option<ModuleExport>,
+}
+
+impl Exports {
+    pub(crate) fn of(module: &Module, handler: &str, init: Option<&str>) -> Self {
+        // A function export whose signature is `params` i32s to `results` i32s.
+        let func = |name: &str, params: usize, results: usize| {
+            let ok = match module.get_export(name) {
+                Some(wasmtime::ExternType::Func(ty)) => {
+                    ty.params().len() == params
+                        && ty.results().len() == results
+                        && ty.params().chain(ty.results()).all(|t| t.is_i32())
+                }
+                _ => false,
+            };
+            if ok {
+                module.get_export_index(name)
+            } else {
+                None
+            }
+        };
+        let memory = match module.get_export(fgs_abi::EXPORT_MEMORY) {
+            Some(wasmtime::ExternType::Memory(_)) => {
+                module.get_export_index(fgs_abi::EXPORT_MEMORY)
+            }
+            _ => None,
+        };
+        Exports {
+            initialize: func(fgs_abi::EXPORT_INITIALIZE, 0, 0),
+            abi_version: func(fgs_abi::EXPORT_ABI_VERSION, 0, 1),
+            memory,
+            alloc: func(fgs_abi::EXPORT_ALLOC, 1, 1),
+            handler: func(handler, 2, 1),
+            init: init.and_then(|name| func(name, 0, 1)),
+        }
+    }
+}
+
+/// The function export at `index` of `instance` as a typed function. `index` must come from
+/// [`Exports::of`] for the instance's module, from the field checked for exactly `P -> R`
+/// (every caller passes the field that matches its type arguments).
+#[allow(unsafe_code)]
+fn typed<P: WasmParams, R: WasmResults>(
+    instance: &wasmtime::Instance,
+    store: &mut Store<HostState>,
+    index: Option<&ModuleExport>,
+) -> Option<TypedFunc<P, R>> {
+    let func = instance
+        .get_module_export(&mut *store, index?)?
+        .into_func()?;
+    // SAFETY: `TypedFunc::new_unchecked` requires `func` to have the type `P -> R`. `index`
+    // was resolved by `Exports::of` on the module this instance was instantiated from
+    // (`Kind::Handler` keeps the `InstancePre` of that module beside its `Exports`), and only
+    // when the module's export at that index has exactly those i32 parameters and results; an
+    // instance's export at a module export index has the module's declared type.
+    Some(unsafe { TypedFunc::new_unchecked(&*store, func) })
 }
 
 /// Counters of one version's pool.
@@ -48,8 +131,10 @@ pub(crate) struct VersionInner {
     function: Arc<FunctionShared>,
     exec: Arc<ExecInner>,
     spec: Arc<VersionSpec>,
+    /// The guest's environment (`user_data` and `RUNTIME_*`), built once per version.
+    env: Vec<(String, String)>,
     kind: Kind,
-    idle: Mutex<Vec<Instance>>,
+    idle: IdleShards,
     reserved_target: AtomicUsize,
     reserved_live: AtomicUsize,
     created: AtomicU64,
@@ -70,6 +155,77 @@ impl std::fmt::Debug for Version {
             .field("spec", &self.inner.spec)
             .field("stats", &self.stats())
             .finish()
+    }
+}
+
+/// One shard of a version's idle instances, with its length readable without the lock.
+#[derive(Default)]
+struct IdleShard {
+    list: Mutex<Vec<Instance>>,
+    len: AtomicUsize,
+}
+
+impl IdleShard {
+    fn pop(&self) -> Option<Instance> {
+        let mut list = self.list.lock();
+        let inst = list.pop();
+        self.len.store(list.len(), Ordering::Relaxed);
+        inst
+    }
+}
+
+/// A version's idle instances, sharded per thread (DESIGN §7): a thread returns its instance
+/// to its home shard and takes the next one from there, so threads invoking the same version
+/// touch different locks and cache lines; a thread whose shard is empty steals from the
+/// others before creating an instance.
+struct IdleShards {
+    shards: Box<[Padded<IdleShard>]>,
+}
+
+impl IdleShards {
+    fn new() -> Self {
+        IdleShards {
+            shards: (0..shard_count()).map(|_| Padded::default()).collect(),
+        }
+    }
+
+    fn pop(&self) -> Option<Instance> {
+        let n = self.shards.len();
+        let home = home(n);
+        if let Some(inst) = self.shards[home].pop() {
+            return Some(inst);
+        }
+        (1..n)
+            .map(|k| &self.shards[(home + k) % n])
+            .filter(|s| s.len.load(Ordering::Relaxed) > 0)
+            .find_map(|s| s.pop())
+    }
+
+    fn push(&self, inst: Instance) {
+        let shard = &self.shards[home(self.shards.len())];
+        let mut list = shard.list.lock();
+        list.push(inst);
+        shard.len.store(list.len(), Ordering::Relaxed);
+    }
+
+    fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.len.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Runs `f` on every shard's list, under that shard's lock.
+    fn each<R>(&self, mut f: impl FnMut(&mut Vec<Instance>) -> R) -> Vec<R> {
+        self.shards
+            .iter()
+            .map(|s| {
+                let mut list = s.list.lock();
+                let r = f(&mut list);
+                s.len.store(list.len(), Ordering::Relaxed);
+                r
+            })
+            .collect()
     }
 }
 
@@ -144,14 +300,14 @@ impl VersionInner {
 
     pub(crate) fn wasi(
         &self,
-        log: &Arc<Mutex<CaptureBuffer>>,
+        log: &Arc<SharedBuffer>,
         extra_env: &[(String, String)],
     ) -> WasiCtxBuilder {
         let mut b = WasiCtxBuilder::new();
         b.stdout(CaptureStream(log.clone()))
             .stderr(CaptureStream(log.clone()))
             .args(&[self.spec.function_name.as_str()])
-            .envs(self.spec.env().as_slice())
+            .envs(&self.env)
             .envs(extra_env)
             .wall_clock(GuestClock(self.exec.clock.clone()));
         if let Some(dir) = &self.spec.deps_dir
@@ -168,7 +324,7 @@ impl VersionInner {
     pub(crate) fn new_store(
         &self,
         wasi: wasmtime_wasi::p1::WasiP1Ctx,
-        log: Arc<Mutex<CaptureBuffer>>,
+        log: Arc<SharedBuffer>,
     ) -> Store<HostState> {
         let state = HostState::new(wasi, log, self.spec.clone(), self.exec.clone());
         let mut store = Store::new(&self.exec.engine, state);
@@ -183,9 +339,12 @@ impl VersionInner {
         pre: &InstancePre<HostState>,
         export: &str,
         init: Option<&str>,
+        exports: &Exports,
         reserved: bool,
     ) -> Result<std::result::Result<Instance, Outcome>> {
-        let log = Arc::new(Mutex::new(CaptureBuffer::log(self.exec.settings.log_limit)));
+        let log = Arc::new(SharedBuffer::new(CaptureBuffer::log(
+            self.exec.settings.log_limit,
+        )));
         let wasi = self.wasi(&log, &[]).build_p1();
         let mut store = self.new_store(wasi, log);
         store.data_mut().begin(self.spec.initializer_timeout, None);
@@ -208,57 +367,68 @@ impl VersionInner {
             }
         };
         self.created.fetch_add(1, Ordering::Relaxed);
-        let missing = |what: &str| {
-            Ok(Err(Outcome::MissingHandler {
-                message: format!("the module does not export {what} as fgs-abi requires"),
-            }))
+        // From here on an instance exists: whatever stops its creation discards it.
+        let discard = |outcome: Outcome| {
+            self.discarded.fetch_add(1, Ordering::Relaxed);
+            Ok(Err(outcome))
         };
-        if let Ok(f) = instance.get_typed_func::<(), ()>(&mut store, fgs_abi::EXPORT_INITIALIZE)
+        let missing = |what: &str| {
+            discard(Outcome::MissingHandler {
+                message: format!("the module does not export {what} as fgs-abi requires"),
+            })
+        };
+        if let Some(f) = typed::<(), ()>(&instance, &mut store, exports.initialize.as_ref())
             && let Err(e) = f.call(&mut store, ())
         {
             let timeout = self.spec.initializer_timeout;
-            return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+            return discard(as_init_failure(classify(&e, store.data()), timeout));
         }
-        if let Ok(f) = instance.get_typed_func::<(), i32>(&mut store, fgs_abi::EXPORT_ABI_VERSION) {
+        if let Some(f) = typed::<(), i32>(&instance, &mut store, exports.abi_version.as_ref()) {
             match f.call(&mut store, ()) {
                 Ok(v) if v == fgs_abi::ABI_VERSION => {}
                 Ok(v) => {
-                    return Ok(Err(Outcome::MissingHandler {
+                    return discard(Outcome::MissingHandler {
                         message: format!(
                             "the module was built for fgs-abi version {v}; this host speaks version {}",
                             fgs_abi::ABI_VERSION
                         ),
-                    }));
+                    });
                 }
                 Err(e) => {
                     // Instance creation is bounded by the initializer timeout, as above.
                     let timeout = self.spec.initializer_timeout;
-                    return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+                    return discard(as_init_failure(classify(&e, store.data()), timeout));
                 }
             }
         }
-        let Some(memory) = instance.get_memory(&mut store, fgs_abi::EXPORT_MEMORY) else {
+        let memory = exports
+            .memory
+            .as_ref()
+            .and_then(|i| instance.get_module_export(&mut store, i))
+            .and_then(wasmtime::Extern::into_memory);
+        let Some(memory) = memory else {
             return missing("`memory`");
         };
         store.data_mut().memory = Some(memory);
-        let Ok(alloc) = instance.get_typed_func::<i32, i32>(&mut store, fgs_abi::EXPORT_ALLOC)
-        else {
+        let Some(alloc) = typed::<i32, i32>(&instance, &mut store, exports.alloc.as_ref()) else {
             return missing("`fgs_alloc: (i32) -> i32`");
         };
-        let Ok(handler) = instance.get_typed_func::<(i32, i32), i32>(&mut store, export) else {
+        let Some(handler) =
+            typed::<(i32, i32), i32>(&instance, &mut store, exports.handler.as_ref())
+        else {
             return missing(&format!("the handler `{export}: (i32, i32) -> i32`"));
         };
         let init = match init {
             None => None,
-            Some(name) => match instance.get_typed_func::<(), i32>(&mut store, name) {
-                Ok(f) => Some(f),
-                Err(_) => return missing(&format!("the initializer `{name}: () -> i32`")),
+            Some(name) => match typed::<(), i32>(&instance, &mut store, exports.init.as_ref()) {
+                Some(f) => Some(f),
+                None => return missing(&format!("the initializer `{name}: () -> i32`")),
             },
         };
         if reserved {
             self.reserved_live.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(Ok(Instance {
+        Ok(Ok(Box::new(InstanceData {
             id: self.exec.next_instance.fetch_add(1, Ordering::Relaxed),
             store,
             memory,
@@ -266,8 +436,8 @@ impl VersionInner {
             handler,
             init,
             reserved,
-            last_used: self.exec.clock.now(),
-        }))
+            last_used: self.stamp(Instant::now()),
+        })))
     }
 
     /// Runs the instance's initializer if it has one and has not run it yet.
@@ -302,26 +472,38 @@ impl VersionInner {
         }
     }
 
-    fn release(&self, mut inst: Instance) {
-        inst.last_used = self.exec.clock.now();
-        self.idle.lock().push(inst);
+    /// The stamp for "used now", `now` being the current `Instant`.
+    fn stamp(&self, now: Instant) -> Stamp {
+        if self.exec.real_clock {
+            Stamp::Real(now)
+        } else {
+            Stamp::Clock(self.exec.clock.now())
+        }
+    }
+
+    fn release(&self, mut inst: Instance, now: Instant) {
+        inst.last_used = self.stamp(now);
+        self.idle.push(inst);
     }
 
     pub(crate) fn reclaim_idle(&self) -> usize {
         let now = self.exec.clock.now();
+        let real_now = Instant::now();
         let idle_timeout = self.exec.settings.idle_timeout;
-        let dropped: Vec<Instance> = {
-            let mut idle = self.idle.lock();
-            let (keep, drop): (Vec<_>, Vec<_>) = idle.drain(..).partition(|i| {
-                i.reserved
-                    || now
-                        .signed_duration_since(i.last_used)
+        let expired = |i: &Instance| {
+            !i.reserved
+                && match i.last_used {
+                    Stamp::Clock(t) => now
+                        .signed_duration_since(t)
                         .to_std()
-                        .map_or(true, |d| d < idle_timeout)
-            });
-            *idle = keep;
-            drop
+                        .is_ok_and(|d| d >= idle_timeout),
+                    Stamp::Real(t) => real_now.saturating_duration_since(t) >= idle_timeout,
+                }
         };
+        // Dropped after the shard locks are released (dropping a store frees its slot).
+        let mut dropped: Vec<Instance> = Vec::new();
+        self.idle
+            .each(|idle| dropped.extend(idle.extract_if(.., |i| expired(i))));
         let n = dropped.len();
         drop(dropped);
         if let Err(e) = self.top_up_reserved() {
@@ -331,7 +513,13 @@ impl VersionInner {
     }
 
     fn top_up_reserved(&self) -> Result<usize> {
-        let Kind::Handler { pre, export, init } = &self.kind else {
+        let Kind::Handler {
+            pre,
+            export,
+            init,
+            exports,
+        } = &self.kind
+        else {
             return Ok(0);
         };
         let mut made = 0;
@@ -343,21 +531,21 @@ impl VersionInner {
                 message: o.to_string(),
             };
             let mut inst = self
-                .create(pre, export, init.as_deref(), true)?
+                .create(pre, export, init.as_deref(), exports, true)?
                 .map_err(prewarm_err)?;
             if let Err(o) = self.initialize(&mut inst) {
                 self.discard(inst);
                 return Err(prewarm_err(o));
             }
-            inst.store.data().log.lock().clear();
-            self.release(inst);
+            inst.store.data().log.take(CaptureBuffer::clear);
+            self.release(inst, Instant::now());
             made += 1;
         }
         Ok(made)
     }
 
     fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
-        let (pre, export, init) = match &self.kind {
+        let (pre, export, init, exports) = match &self.kind {
             Kind::Missing(message) => {
                 return Ok(simple(Outcome::MissingHandler {
                     message: message.clone(),
@@ -367,18 +555,21 @@ impl VersionInner {
                 let _slot = self.function.acquire()?;
                 return crate::command::invoke(self, pre, req);
             }
-            Kind::Handler { pre, export, init } => (pre, export, init),
+            Kind::Handler {
+                pre,
+                export,
+                init,
+                exports,
+            } => (pre, export, init, exports),
         };
         let _slot = self.function.acquire()?;
-        let warm = self.idle.lock().pop();
+        let warm = self.idle.pop();
         let (mut inst, cold) = match warm {
-            Some(inst) => {
-                inst.store.data().log.lock().clear();
-                (inst, false)
-            }
+            // Empty log: every path that returns an instance to the pool took or cleared it.
+            Some(inst) => (inst, false),
             None => {
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
-                match self.create(pre, export, init.as_deref(), false)? {
+                match self.create(pre, export, init.as_deref(), exports, false)? {
                     Ok(inst) => (inst, true),
                     Err(outcome) => return Ok(cold_failure(outcome)),
                 }
@@ -397,19 +588,12 @@ impl VersionInner {
                 return Ok(inv);
             }
         };
-        let request = RequestInfo {
-            request_id: req.request_id.clone(),
-            version_label: req.version_label.clone(),
-            invocation_type: req.invocation_type,
-            attempt: req.attempt,
-        };
-        inst.store
-            .data_mut()
-            .begin(self.spec.timeout, Some(request));
+        inst.store.data_mut().begin(self.spec.timeout, Some(req));
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
         let result = call_handler(&mut inst, req.event);
-        let duration = inst.store.data().call.started.elapsed();
+        let ended = Instant::now();
+        let duration = ended.saturating_duration_since(inst.store.data().call.started);
         let output = inst.store.data_mut().call.output.take();
         let state = inst.store.data();
         let outcome = match result {
@@ -442,7 +626,7 @@ impl VersionInner {
             outcome,
         };
         if inv.outcome.keeps_instance() {
-            self.release(inst);
+            self.release(inst, ended);
         } else {
             self.discard(inst);
         }
@@ -464,11 +648,17 @@ fn call_handler(inst: &mut Instance, event: &[u8]) -> wasmtime::Result<i32> {
 
 /// The log of the call just finished, with a trap's message appended.
 fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
-    let mut buf = inst.store.data().log.lock();
-    if !outcome.keeps_instance() {
-        buf.push_line(&outcome.to_string());
+    let log = &inst.store.data().log;
+    let keeps = outcome.keeps_instance();
+    if keeps && log.untouched() {
+        return (String::new(), false);
     }
-    let (bytes, truncated, _) = buf.take();
+    let (bytes, truncated, _) = log.take(|buf| {
+        if !keeps {
+            buf.push_line(&outcome.to_string());
+        }
+        buf.take()
+    });
     (lossy(bytes), truncated)
 }
 
@@ -508,9 +698,10 @@ impl Version {
         let inner = Arc::new(VersionInner {
             function,
             exec: exec.clone(),
+            env: spec.env(),
             spec: Arc::new(spec),
             kind,
-            idle: Mutex::new(Vec::new()),
+            idle: IdleShards::new(),
             reserved_target: AtomicUsize::new(0),
             reserved_live: AtomicUsize::new(0),
             created: AtomicU64::new(0),
@@ -536,16 +727,17 @@ impl Version {
     pub fn set_reserved(&self, n: usize) -> Result<usize> {
         self.inner.reserved_target.store(n, Ordering::Relaxed);
         if n < self.inner.reserved_live.load(Ordering::Relaxed) {
-            let mut idle = self.inner.idle.lock();
             let mut extra = self.inner.reserved_live.load(Ordering::Relaxed) - n;
-            for inst in idle.iter_mut().filter(|i| i.reserved) {
-                if extra == 0 {
-                    break;
+            self.inner.idle.each(|idle| {
+                for inst in idle.iter_mut().filter(|i| i.reserved) {
+                    if extra == 0 {
+                        break;
+                    }
+                    inst.reserved = false;
+                    self.inner.reserved_live.fetch_sub(1, Ordering::Relaxed);
+                    extra -= 1;
                 }
-                inst.reserved = false;
-                self.inner.reserved_live.fetch_sub(1, Ordering::Relaxed);
-                extra -= 1;
-            }
+            });
         }
         self.inner.top_up_reserved()
     }
@@ -563,7 +755,7 @@ impl Version {
             instances_created: i.created.load(Ordering::Relaxed),
             cold_starts: i.cold_starts.load(Ordering::Relaxed),
             discarded: i.discarded.load(Ordering::Relaxed),
-            idle: i.idle.lock().len(),
+            idle: i.idle.len(),
             reserved: i.reserved_live.load(Ordering::Relaxed),
         }
     }

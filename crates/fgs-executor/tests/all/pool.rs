@@ -61,6 +61,9 @@ fn with_the_wait_policy_a_call_waits_for_a_free_instance() {
         )
         .unwrap(),
     );
+    // The second call starts as soon as the first frees its instance, while the ticker may
+    // still run until the first thread is joined: a long timeout keeps those racing ticks from
+    // timing it out.
     let echo = warmed(
         f.deploy(
             Code::Module(exec.compile(&fixture("echo")).unwrap()),
