@@ -163,13 +163,43 @@ fn median(mut f: impl FnMut(), per: u32, batches: usize) -> Duration {
     v[v.len() / 2]
 }
 
-fn report(path: &str, raw: Duration, ours: Duration) {
+/// An emulator (same engine settings as the bench's executor: pooling, epoch ticker, no CPU
+/// share) with one function per `(name, fixture)`, each warmed by one call.
+fn emulator_with(functions: &[(&str, &str)]) -> fgs_runtime::Emulator {
+    use base64::Engine as _;
+    let emu = fgs_runtime::Emulator::builder()
+        .cpu_share(false)
+        .seed(1)
+        .build()
+        .unwrap();
+    for (name, fixture_name) in functions {
+        let file = base64::engine::general_purpose::STANDARD.encode(fixture(fixture_name));
+        emu.create_function(
+            serde_json::from_value(serde_json::json!({
+                "func_name": name, "package": "default", "runtime": "Custom", "timeout": 3,
+                "handler": "index.handler", "memory_size": 128, "code_type": "inline",
+                "func_code": {"file": file}
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+        let inv = emu.invoke(name, EVENT).unwrap();
+        assert_eq!(inv.outcome, fgs_runtime::OutcomeKind::Success, "{name}");
+    }
+    emu
+}
+
+fn report_as(who: &str, path: &str, raw: Duration, ours: Duration) {
     println!(
-        "fgs-bench {path:<8} raw {:>9.2} us  executor {:>9.2} us  ratio {:.2}x",
+        "fgs-bench {path:<8} raw {:>9.2} us  {who} {:>9.2} us  ratio {:.2}x",
         raw.as_secs_f64() * 1e6,
         ours.as_secs_f64() * 1e6,
         ours.as_secs_f64() / raw.as_secs_f64()
     );
+}
+
+fn report(path: &str, raw: Duration, ours: Duration) {
+    report_as("executor", path, raw, ours);
 }
 
 fn main() {
@@ -258,7 +288,8 @@ fn main() {
     });
     g.finish();
 
-    // FGS_BENCH_ONLY=cold (a comma-separated list of warm, warm-json, cold, command, threads)
+    // FGS_BENCH_ONLY=cold (a comma-separated list of warm, emulator, warm-json, cold, command,
+    // threads)
     // runs only those summary lines, e.g. under `perf record`.
     let only = std::env::var("FGS_BENCH_ONLY").unwrap_or_default();
     let want = |path: &str| only.is_empty() || only.split(',').any(|p| p == path);
@@ -266,6 +297,25 @@ fn main() {
         let warm_raw = median(|| drop(black_box(raw_call(&mut raw, EVENT))), 2000, 31);
         let warm_ours = median(|| drop(black_box(echo.invoke(&req).unwrap())), 2000, 31);
         report("warm", warm_raw, warm_ours);
+    }
+    if want("emulator") {
+        // The whole `Emulator::invoke` (URN resolution, routing, deployment lookup, request id,
+        // metrics) on an emulator whose executor has the same engine settings.
+        let emu = emulator_with(&[("echo", "echo"), ("json", "json_transform")]);
+        let emu_echo = median(
+            || drop(black_box(emu.invoke("echo", EVENT).unwrap())),
+            2000,
+            31,
+        );
+        let raw_echo = median(|| drop(black_box(raw_call(&mut raw, EVENT))), 2000, 31);
+        report_as("emulator", "warm-emu", raw_echo, emu_echo);
+        let emu_json = median(
+            || drop(black_box(emu.invoke("json", EVENT).unwrap())),
+            500,
+            31,
+        );
+        let raw_js = median(|| drop(black_box(raw_call(&mut raw_json, EVENT))), 500, 31);
+        report_as("emulator", "warm-json-emu", raw_js, emu_json);
     }
     if want("warm-json") {
         let json_raw = median(|| drop(black_box(raw_call(&mut raw_json, EVENT))), 500, 31);

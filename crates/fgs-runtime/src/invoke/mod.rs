@@ -375,7 +375,7 @@ impl Emulator {
                 entry.latest.config.strategy_config.concurrency,
                 self.limits().default_max_instances,
             ),
-            reserved: reserved_for(entry, name),
+            reserved: self.reserved_for(key, entry, name),
         })
     }
 
@@ -408,7 +408,7 @@ impl Emulator {
             let Ok(vs) = entry.published_or_latest(&name) else {
                 return;
             };
-            let reserved = reserved_for(entry, &name);
+            let reserved = self.reserved_for(&key, entry, &name);
             match self.inner.runner.cached(&key, entry.seq, &name, &vs.config) {
                 Some(d) => Ok((Target::Cached(d), reserved)),
                 None if reserved == 0 => return,
@@ -457,11 +457,20 @@ fn main_version(entry: &FunctionEntry, qualifier: &str) -> Option<String> {
 }
 
 /// The reserved instances of `version`: the counts of every qualifier that runs it.
-fn reserved_for(entry: &FunctionEntry, version: &str) -> usize {
-    entry
-        .reserved
-        .iter()
-        .filter(|(q, _)| main_version(entry, q).as_deref() == Some(version))
-        .map(|(_, c)| c.count as usize)
-        .sum()
+
+impl Emulator {
+    /// The reserved instances that run `version`: the reserved counts of every qualifier
+    /// whose main version it is, each the count a `tactics_config.cron_configs` policy set
+    /// while one is in force (`crate::scheduler`), else the configured `count`.
+    fn reserved_for(&self, key: &FunctionKey, entry: &FunctionEntry, version: &str) -> usize {
+        entry
+            .reserved
+            .iter()
+            .filter(|(q, _)| main_version(entry, q).as_deref() == Some(version))
+            .map(|(q, c)| {
+                let scheduled = self.inner.scheduler.effective(key, q).map(|e| e.1);
+                scheduled.unwrap_or(c.count) as usize
+            })
+            .sum()
+    }
 }

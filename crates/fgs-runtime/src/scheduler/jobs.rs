@@ -281,6 +281,7 @@ impl Emulator {
                         .is_some_and(|e| e.2 == index)
                 {
                     scheduler.set_effective(&key, &qualifier, None);
+                    self.apply_scheduled_reserved(&key, &qualifier);
                 }
             }
             Job::Deferred(work) => work(self),
@@ -362,6 +363,7 @@ impl Emulator {
             .and_then(|c| u32::try_from(c).ok())
             .unwrap_or(0);
         scheduler.set_effective(key, qualifier, Some((generation, count, index)));
+        self.apply_scheduled_reserved(key, qualifier);
         if let Some(next) = self.next_policy_firing(&policy, due) {
             scheduler.push(
                 next,
@@ -415,5 +417,22 @@ impl Emulator {
     pub(crate) fn dispatch_trigger_event(&self, delivery: DeliveredEvent) {
         self.invoke_trigger_delivery(&delivery);
         self.inner.scheduler.record(delivery);
+    }
+}
+
+impl Emulator {
+    /// Makes the warm pool follow a reserved count a policy just changed: pre-warms (or
+    /// releases) instances of the qualifier's version.
+    fn apply_scheduled_reserved(&self, key: &FunctionKey, qualifier: &str) {
+        let Ok(q) = fgs_core::urn::Qualifier::parse(qualifier) else {
+            return;
+        };
+        let urn = fgs_core::urn::FunctionUrn::new(
+            &self.inner.settings.urn,
+            key.package.clone(),
+            key.name.clone(),
+            Some(q),
+        );
+        self.apply_reserved(&urn);
     }
 }

@@ -251,7 +251,7 @@ impl Scheduler {
     }
 
     /// The effective count a policy set, if it belongs to the current generation.
-    fn effective(&self, key: &FunctionKey, qualifier: &str) -> Option<Effective> {
+    pub(crate) fn effective(&self, key: &FunctionKey, qualifier: &str) -> Option<Effective> {
         let q = self.queue.lock();
         let k = (key.clone(), qualifier.to_owned());
         let current = q.reserved.get(&k)?;

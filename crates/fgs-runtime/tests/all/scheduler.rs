@@ -388,3 +388,30 @@ fn cron_configs_act_per_qualifier() {
         404,
     );
 }
+
+#[test]
+fn a_cron_policy_pre_warms_the_instances_it_reserves() {
+    let (emu, _clock) = emulator();
+    let urn = function(&emu, "f");
+    reserved(
+        &emu,
+        &urn,
+        json!({"count": 0, "tactics_config": {"cron_configs": [
+            {"name": "up", "cron": "0 0 13 * * ?", "count": 2}
+        ]}}),
+    );
+    // Before 13:00 nothing is reserved: the first call starts an instance.
+    let first = emu.invoke(&urn, b"{}").unwrap();
+    assert!(first.cold_start);
+    emu.reclaim_idle(); // nothing idle long enough yet: the warm instance stays
+    emu.advance(Duration::from_secs(HOUR));
+    assert_eq!(emu.effective_reserved_count(&urn).unwrap(), 2);
+    // Two instances are warm now: two calls at once would both be warm; sequential ones
+    // are warm too, and reclaiming idle instances keeps the reserved ones.
+    emu.advance(Duration::from_secs(HOUR));
+    emu.reclaim_idle();
+    let calls: Vec<bool> = (0..3)
+        .map(|_| emu.invoke(&urn, b"{}").unwrap().cold_start)
+        .collect();
+    assert_eq!(calls, [false, false, false]);
+}
