@@ -456,8 +456,6 @@ fn main_version(entry: &FunctionEntry, qualifier: &str) -> Option<String> {
     }
 }
 
-/// The reserved instances of `version`: the counts of every qualifier that runs it.
-
 impl Emulator {
     /// The reserved instances that run `version`: the reserved counts of every qualifier
     /// whose main version it is, each the count a `tactics_config.cron_configs` policy set
