@@ -58,3 +58,25 @@ pub fn assert_code<T: std::fmt::Debug>(result: fgs_core::Result<T>, code: &str, 
         }
     }
 }
+
+/// Creates function `name` in package `default` and returns its unqualified URN.
+pub fn create_function(emu: &fgs_runtime::Emulator, name: &str) -> String {
+    let req = serde_json::from_value(serde_json::json!({
+        "func_name": name,
+        "package": "default",
+        "runtime": "Python3.9",
+        "timeout": 30,
+        "handler": "index.handler",
+        "memory_size": 128,
+        "code_type": "zip",
+        "code_filename": "index.zip",
+        "func_code": {"file": b64(&zip_of(&[("index.py", b"def handler(e, c):\n    return e\n")]))}
+    }))
+    .unwrap();
+    let config = emu.create_function(req).unwrap();
+    config
+        .func_urn
+        .strip_suffix(":latest")
+        .unwrap_or(&config.func_urn)
+        .to_owned()
+}

@@ -3,32 +3,11 @@
 
 use fgs_core::alias::CreateAliasRequest;
 use fgs_core::version::PublishVersionRequest;
-use fgs_runtime::Emulator;
 use serde_json::json;
 
-use crate::common::{assert_code, b64, emulator, zip_of};
+use crate::common::{assert_code, emulator};
 
-/// Creates function `name` in package `default` and returns its unqualified URN.
-fn create(emu: &Emulator, name: &str) -> String {
-    let req = serde_json::from_value(json!({
-        "func_name": name,
-        "package": "default",
-        "runtime": "Python3.9",
-        "timeout": 30,
-        "handler": "index.handler",
-        "memory_size": 128,
-        "code_type": "zip",
-        "code_filename": "index.zip",
-        "func_code": {"file": b64(&zip_of(&[("index.py", b"def handler(e, c):\n    return e\n")]))}
-    }))
-    .unwrap();
-    let config = emu.create_function(req).unwrap();
-    config
-        .func_urn
-        .strip_suffix(":latest")
-        .unwrap_or(&config.func_urn)
-        .to_owned()
-}
+use crate::common::create_function as create;
 
 /// Whether `s` looks like a hyphenated lower-case UUID.
 fn is_uuid(s: &str) -> bool {
