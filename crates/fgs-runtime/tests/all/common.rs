@@ -80,3 +80,24 @@ pub fn create_function(emu: &fgs_runtime::Emulator, name: &str) -> String {
         .unwrap_or(&config.func_urn)
         .to_owned()
 }
+
+/// Publishes `latest` of `urn` as `version` and points a new alias `alias` at it.
+pub fn publish_with_alias(emu: &fgs_runtime::Emulator, urn: &str, version: &str, alias: &str) {
+    emu.publish_version(
+        urn,
+        fgs_core::version::PublishVersionRequest {
+            version: Some(version.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    emu.create_alias(
+        urn,
+        fgs_core::alias::CreateAliasRequest {
+            name: alias.into(),
+            version: version.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}

@@ -1,13 +1,12 @@
 //! Tests: Log group and stream of a function (seed §5.9.1, §5.9.2; DECISIONS "Lists and
 //! other endpoints": enable-lts-logs).
 
-use fgs_core::alias::CreateAliasRequest;
-use fgs_core::version::PublishVersionRequest;
 use serde_json::json;
 
 use crate::common::{assert_code, emulator};
 
 use crate::common::create_function as create;
+use crate::common::publish_with_alias;
 
 /// Whether `s` looks like a hyphenated lower-case UUID.
 fn is_uuid(s: &str) -> bool {
@@ -106,23 +105,7 @@ fn function_created_after_enabling_gets_a_stream() {
 fn versions_and_aliases_share_the_function_stream() {
     let (emu, _) = emulator();
     let urn = create(&emu, "hello");
-    emu.publish_version(
-        &urn,
-        PublishVersionRequest {
-            version: Some("v1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    emu.create_alias(
-        &urn,
-        CreateAliasRequest {
-            name: "prod".into(),
-            version: "v1".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    publish_with_alias(&emu, &urn, "v1", "prod");
     emu.enable_lts_logs().unwrap();
     let latest = emu.get_lts_log_detail(&urn).unwrap();
     assert_eq!(

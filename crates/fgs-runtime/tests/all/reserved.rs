@@ -1,16 +1,15 @@
 //! Tests: Reserved-instance configuration (seed §5.10.1, digest §1.11; DECISIONS "Reserved
 //! instances").
 
-use fgs_core::alias::CreateAliasRequest;
 use fgs_core::limits::Limits;
 use fgs_core::reserved::UpdateReservedInstancesRequest;
-use fgs_core::version::PublishVersionRequest;
 use fgs_runtime::Emulator;
 use serde_json::json;
 
 use crate::common::{assert_code, emulator, emulator_with};
 
 use crate::common::create_function as create;
+use crate::common::publish_with_alias;
 
 /// A request from the seed's JSON.
 fn req(body: serde_json::Value) -> UpdateReservedInstancesRequest {
@@ -237,23 +236,7 @@ fn metric_policy_values_are_checked() {
 fn per_qualifier_latest_version_and_alias() {
     let (emu, _) = emulator();
     let urn = create(&emu, "hello");
-    emu.publish_version(
-        &urn,
-        PublishVersionRequest {
-            version: Some("v1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    emu.create_alias(
-        &urn,
-        CreateAliasRequest {
-            name: "prod".into(),
-            version: "v1".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    publish_with_alias(&emu, &urn, "v1", "prod");
     emu.update_reserved_instances(&format!("{urn}:!prod"), req(json!({"count": 3})))
         .unwrap();
     emu.update_reserved_instances(&format!("{urn}:v1"), req(json!({"count": 2})))

@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use fgs_core::alias::CreateAliasRequest;
 use fgs_core::async_config::{ListAsyncConfigsRequest, PutAsyncConfigRequest};
-use fgs_core::version::PublishVersionRequest;
 use fgs_runtime::Emulator;
 use serde_json::json;
 
@@ -14,6 +12,7 @@ use crate::common::{assert_code, emulator, emulator_with};
 mod list;
 
 use crate::common::create_function as create;
+use crate::common::publish_with_alias;
 
 /// A PUT body from JSON.
 fn put(body: serde_json::Value) -> PutAsyncConfigRequest {
@@ -358,23 +357,7 @@ fn missing_function_version_or_alias() {
 fn configs_are_per_qualifier() {
     let (emu, _) = emulator();
     let urn = create(&emu, "test");
-    emu.publish_version(
-        &urn,
-        PublishVersionRequest {
-            version: Some("v1".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    emu.create_alias(
-        &urn,
-        CreateAliasRequest {
-            name: "prod".into(),
-            version: "v1".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    publish_with_alias(&emu, &urn, "v1", "prod");
     // Unqualified means latest.
     let latest = emu
         .put_async_invoke_config(&urn, put(json!({"max_async_retry_attempts": 0})))
