@@ -156,7 +156,6 @@ impl Emulator {
 
     /// The version an invocation of `qualifier` runs, drawing from the emulator's seeded
     /// random source for an alias with weights (see [`FunctionEntry::route`]).
-    #[allow(dead_code)] // Used by the invoke path.
     pub(crate) fn route_version<'a>(
         &self,
         entry: &'a FunctionEntry,
@@ -171,7 +170,6 @@ impl FunctionEntry {
     /// version (404 `FSS.1052`), or for an alias (404 `FSS.1053`) its major version or, with
     /// probability weight/100, its additional version ([`fgs_core::alias::route`] with a
     /// uniform draw in `0..100` from `random`).
-    #[allow(dead_code)] // Used by the invoke path.
     pub(crate) fn route(
         &self,
         qualifier: &Qualifier,

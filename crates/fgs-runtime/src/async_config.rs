@@ -236,7 +236,7 @@ impl Emulator {
     /// config, not that of the version it routes to.
     ///
     /// Errors: FSS.1051 / FSS.1052 / FSS.1053 for a missing function, version or alias.
-    #[allow(dead_code)] // Read by the async-invocation executor.
+    #[cfg(test)]
     pub(crate) fn effective_async_config(&self, urn: &FunctionUrn) -> Result<EffectiveAsyncConfig> {
         let qualifier = urn.effective_qualifier();
         let state = self.inner.state.read();

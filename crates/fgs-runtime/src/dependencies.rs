@@ -277,7 +277,6 @@ fn percent_decode(s: &str) -> Option<String> {
 /// exists, and it is the request body that is wrong; FSS.1056 (404) is kept for a dependency
 /// named in the path (§5.3.3-§5.3.5). A repeated id, or more than
 /// [`MAX_DEPENDENCIES_PER_FUNCTION`] ids, is FSS.1024 as well.
-#[allow(dead_code)] // Called by function code updates (§5.6.5).
 pub(crate) fn expand_depend_list(state: &State, ids: &[String]) -> Result<Vec<FunctionDependency>> {
     if ids.len() > MAX_DEPENDENCIES_PER_FUNCTION {
         return Err(ErrorKind::InvalidDependency.with(format!(
@@ -303,7 +302,6 @@ pub(crate) fn expand_depend_list(state: &State, ids: &[String]) -> Result<Vec<Fu
 }
 
 /// The ZIP package of a dependency (404 FSS.1056 if absent).
-#[allow(dead_code)] // Used by the executor to mount dependencies.
 pub(crate) fn dependency_package(state: &State, id: &str) -> Result<Arc<Vec<u8>>> {
     Ok(dependency(state, id)?.package.clone())
 }
@@ -311,7 +309,6 @@ pub(crate) fn dependency_package(state: &State, id: &str) -> Result<Arc<Vec<u8>>
 /// The files a guest sees under [`fgs_core::dependency::DEPENDENCY_MOUNT_DIR`] for a
 /// `depend_list`: every dependency's ZIP unpacked in list order, a later file replacing an
 /// earlier one at the same relative path. Paths are relative (`a/b.txt`), sorted.
-#[allow(dead_code)] // Used by the executor to mount dependencies.
 pub(crate) fn dependency_files(
     state: &State,
     ids: &[String],

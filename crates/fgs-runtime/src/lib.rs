@@ -24,7 +24,6 @@ mod metrics;
 mod quotas;
 mod reserved;
 mod scheduler;
-#[allow(dead_code)] // Fields are filled in by the modules that own them.
 mod state;
 mod test_events;
 mod tracing_config;

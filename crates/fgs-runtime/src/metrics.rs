@@ -188,7 +188,6 @@ impl Emulator {
     /// Records one invocation of the function `key` at the clock's current time. Called once
     /// per invocation by the invoke path (sync, async, trigger-fired), including rejected
     /// ones. Cheap: a read lock on the store's map and the function's own mutex.
-    #[allow(dead_code)] // Called by the invoke path (issue 3), built in parallel.
     pub(crate) fn record_invocation(&self, key: &FunctionKey, record: InvocationRecord) {
         let store = &self.inner.metrics;
         let (minute, month) = self.metrics_now();

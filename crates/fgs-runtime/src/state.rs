@@ -165,18 +165,6 @@ impl FunctionEntry {
         self.reserved.remove(qualifier.name());
         self.async_configs.remove(qualifier.name());
     }
-
-    /// Total code bytes stored for this function (latest plus published versions that carry
-    /// their own copy), for the code-size quota.
-    pub(crate) fn code_size(&self) -> u64 {
-        let mut total = self.latest.code.bytes.len() as u64;
-        for v in self.versions.values() {
-            if !Arc::ptr_eq(&v.code, &self.latest.code) {
-                total += v.code.bytes.len() as u64;
-            }
-        }
-        total
-    }
 }
 
 impl State {
