@@ -21,6 +21,12 @@ pub trait Clock: Send + Sync + fmt::Debug {
     /// The current time.
     fn now(&self) -> DateTime<Utc>;
 
+    /// The current time in whole seconds since the Unix epoch (what per-minute buckets need,
+    /// without building a calendar date). Default: from [`Clock::now`].
+    fn unix_seconds(&self) -> i64 {
+        self.now().timestamp()
+    }
+
     /// This clock as a [`ManualClock`], if it is one: the emulator's scheduler then moves it
     /// itself (`Emulator::advance`) instead of running a background driver. Default `None`.
     fn as_manual(&self) -> Option<&ManualClock> {
@@ -35,6 +41,17 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    fn unix_seconds(&self) -> i64 {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            // Before the epoch: round down, as `DateTime::timestamp` does.
+            Err(e) => {
+                let d = e.duration();
+                -i64::try_from(d.as_secs()).unwrap_or(i64::MAX) - i64::from(d.subsec_nanos() > 0)
+            }
+        }
     }
 }
 

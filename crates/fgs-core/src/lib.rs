@@ -21,6 +21,7 @@ pub mod quota;
 pub mod random;
 pub mod reserved;
 pub mod runtime;
+pub mod shard;
 pub mod test_event;
 pub mod timefmt;
 pub mod tracing_config;

@@ -30,7 +30,10 @@ pub(crate) fn invoke(
         settings.max_result_bytes.saturating_add(1),
     )));
     let env = [
-        (fgs_abi::ENV_REQUEST_ID.to_string(), req.request_id.clone()),
+        (
+            fgs_abi::ENV_REQUEST_ID.to_string(),
+            req.request_id.to_owned(),
+        ),
         (fgs_abi::ENV_CONTEXT.to_string(), ctx_json),
     ];
     let mut wasi = version.wasi(&log, &env);

@@ -12,8 +12,8 @@ use crate::engine::{ExecInner, Executor};
 use crate::error::{Error, Result};
 use crate::host::HostState;
 use crate::pool::{Exports, Version};
-use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Code, VersionSpec};
+use fgs_core::shard::{Padded, home, shard_count};
 
 /// What happens to a call when its function already runs its maximum of instances
 /// (`max_instance_num`, §5.6.8).
@@ -36,12 +36,12 @@ pub(crate) struct FunctionShared {
     name: String,
     /// The max instance number, [`UNLIMITED`] for none.
     max: AtomicU32,
-    /// Invocations claimed while a limit was set.
-    running: AtomicU32,
-    /// Invocations claimed while there was no limit, per thread shard: the unlimited claim
-    /// writes only its thread's cache line, so threads invoking the same function do not
-    /// contend (DESIGN §7).
-    unlimited: Box<[Padded<AtomicU32>]>,
+    /// Claims counted in a thread shard (see [`FunctionShared::try_claim`]): each shard holds
+    /// at most its share of `max`, and only while `overflow` is 0.
+    sharded: Box<[Padded<AtomicU32>]>,
+    /// Claims made beyond a shard's share, each checked against the exact total under the
+    /// `policy` lock.
+    overflow: AtomicU32,
     policy: Mutex<OverLimit>,
     /// Callers blocked under [`OverLimit::Wait`]; a release only takes the lock when nonzero.
     waiters: AtomicU32,
@@ -49,50 +49,66 @@ pub(crate) struct FunctionShared {
 }
 
 impl FunctionShared {
-    /// Invocations running now, over both kinds of claim.
+    /// Invocations running now, over both kinds of claim (plus, for an instant, claims about
+    /// to back off).
     fn running(&self) -> u32 {
-        let sharded: u32 = self
-            .unlimited
-            .iter()
-            .map(|c| c.load(Ordering::SeqCst))
-            .sum();
-        self.running.load(Ordering::SeqCst) + sharded
+        let sharded: u32 = self.sharded.iter().map(|c| c.load(Ordering::SeqCst)).sum();
+        self.overflow.load(Ordering::SeqCst).saturating_add(sharded)
     }
 
-    /// Claims one of the function's instances: lock-free, and without a write to any shared
-    /// cache line while no limit is set. A claim made under no limit just as a limit is set may
-    /// run beside the limit's last claim (the change applies to claims that see it).
+    /// Claims one of the function's instances on the fast path: lock-free, and writing only
+    /// the calling thread's own cache line while its shard holds less than its share of the
+    /// limit (`max / shards`; no bound without a limit) and no claim is in `overflow`.
+    ///
+    /// The claim counts itself first, then reads `overflow`; an overflow claim does the
+    /// reverse (SeqCst), so an overflow claim's check sees every shard claim it could run
+    /// beside, and the total never exceeds `max`. A claim that cannot stay backs off at once
+    /// and goes to [`FunctionShared::claim_exact`].
     fn try_claim(&self) -> Option<Slot<'_>> {
-        // SeqCst throughout, so that a waiter's claim and a release's check of `waiters` cannot
-        // both miss each other (see `acquire` and `Slot::drop`).
         let max = self.max.load(Ordering::SeqCst);
-        if max == UNLIMITED {
-            let shard = home(self.unlimited.len());
-            self.unlimited[shard].fetch_add(1, Ordering::SeqCst);
+        let shard = home(self.sharded.len());
+        let share = if max == UNLIMITED {
+            UNLIMITED
+        } else {
+            max / self.sharded.len() as u32
+        };
+        if share == 0 {
+            // A limit below the shard count: every claim is exact (and none is transient).
+            return None;
+        }
+        let before = self.sharded[shard].fetch_add(1, Ordering::SeqCst);
+        if before < share && (max == UNLIMITED || self.overflow.load(Ordering::SeqCst) == 0) {
             return Some(Slot(self, Some(shard)));
         }
-        let mut cur = self.running.load(Ordering::SeqCst);
-        loop {
-            let sharded: u32 = self
-                .unlimited
-                .iter()
-                .map(|c| c.load(Ordering::SeqCst))
-                .sum();
-            if cur.saturating_add(sharded) >= max {
-                return None;
-            }
-            match self.running.compare_exchange_weak(
-                cur,
-                cur + 1,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            ) {
-                Ok(_) => return Some(Slot(self, None)),
-                Err(now) => cur = now,
-            }
-        }
+        self.sharded[shard].fetch_sub(1, Ordering::SeqCst);
+        None
     }
 
+    /// Claims an instance against the exact total; called with the `policy` lock held, so
+    /// exact claims do not race each other. A fast claim racing with this one either stays
+    /// (it is then counted) or backs off and queues behind the lock, so the check is retried
+    /// while the total it saw was over only because of such transient counts.
+    fn claim_exact(&self) -> Option<Slot<'_>> {
+        for _ in 0..64 {
+            let max = self.max.load(Ordering::SeqCst);
+            if max == UNLIMITED {
+                return self.try_claim();
+            }
+            if self.running() >= max {
+                return None;
+            }
+            self.overflow.fetch_add(1, Ordering::SeqCst);
+            if self.running() <= max {
+                return Some(Slot(self, None));
+            }
+            self.overflow.fetch_sub(1, Ordering::SeqCst);
+            std::hint::spin_loop();
+        }
+        None
+    }
+
+    /// Claims an instance: the fast path, else an exact claim under the policy lock,
+    /// waiting for a release under [`OverLimit::Wait`].
     pub(crate) fn acquire(&self) -> Result<Slot<'_>> {
         if let Some(slot) = self.try_claim() {
             return Ok(slot);
@@ -101,7 +117,7 @@ impl FunctionShared {
         let mut policy = self.policy.lock();
         self.waiters.fetch_add(1, Ordering::SeqCst);
         let result = loop {
-            if let Some(slot) = self.try_claim() {
+            if let Some(slot) = self.claim_exact() {
                 break Ok(slot);
             }
             let waited = started.elapsed();
@@ -131,14 +147,14 @@ impl FunctionShared {
 }
 
 /// One running invocation's claim on its function's instance limit: the shard it counted in,
-/// or `None` for the limited counter.
+/// or `None` for the overflow counter.
 pub(crate) struct Slot<'a>(&'a FunctionShared, Option<usize>);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
         match self.1 {
-            Some(shard) => self.0.unlimited[shard].fetch_sub(1, Ordering::SeqCst),
-            None => self.0.running.fetch_sub(1, Ordering::SeqCst),
+            Some(shard) => self.0.sharded[shard].fetch_sub(1, Ordering::SeqCst),
+            None => self.0.overflow.fetch_sub(1, Ordering::SeqCst),
         };
         self.0.wake();
     }
@@ -166,8 +182,8 @@ impl Function {
                 exec,
                 name,
                 max: AtomicU32::new(UNLIMITED),
-                running: AtomicU32::new(0),
-                unlimited: (0..shard_count()).map(|_| Padded::default()).collect(),
+                sharded: (0..shard_count()).map(|_| Padded::default()).collect(),
+                overflow: AtomicU32::new(0),
                 policy: Mutex::new(OverLimit::Reject),
                 waiters: AtomicU32::new(0),
                 freed: Condvar::new(),
@@ -279,5 +295,65 @@ fn resolve(exec: &ExecInner, code: Code, spec: &VersionSpec) -> Result<Kind> {
             "the module has no export `{export}` for handler {} (and no `_start`)",
             spec.handler
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU32;
+
+    use super::*;
+
+    /// Many threads claiming and releasing at once, with limits around and below the shard
+    /// count: the number of claims held at once never exceeds the limit, and nothing stays
+    /// counted afterwards. With `Wait`, no claim fails. (Checked to fail when a shard may
+    /// hold the whole limit, or when a shard claim ignores the overflow counter.)
+    #[test]
+    fn claims_never_exceed_the_limit_under_contention() {
+        let exec = Executor::builder().manual_epoch().build().unwrap();
+        for (max, policy) in [
+            (1, OverLimit::Reject),
+            (3, OverLimit::Reject),
+            (4, OverLimit::Reject),
+            (5, OverLimit::Reject),
+            (7, OverLimit::Reject),
+            (2, OverLimit::Wait(Duration::from_secs(60))),
+            (6, OverLimit::Wait(Duration::from_secs(60))),
+        ] {
+            let f = exec.function("f");
+            f.set_max_instances(Some(max));
+            f.set_over_limit(policy);
+            let (inside, peak, granted) = (AtomicU32::new(0), AtomicU32::new(0), AtomicU32::new(0));
+            std::thread::scope(|s| {
+                for _ in 0..8 {
+                    s.spawn(|| {
+                        let mut mine = 0;
+                        for _ in 0..500 {
+                            let Ok(slot) = f.inner.acquire() else {
+                                continue;
+                            };
+                            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            peak.fetch_max(now, Ordering::SeqCst);
+                            // Hold the claim across reschedules, so that claims pile up.
+                            std::thread::yield_now();
+                            std::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            drop(slot);
+                            mine += 1;
+                        }
+                        granted.fetch_add(mine, Ordering::SeqCst);
+                    });
+                }
+            });
+            let peak = peak.load(Ordering::SeqCst);
+            assert!(peak <= max, "max {max}: {peak} claims at once");
+            assert_eq!(f.running(), 0, "max {max}");
+            let granted = granted.load(Ordering::SeqCst);
+            if matches!(policy, OverLimit::Wait(_)) {
+                assert_eq!(granted, 4000, "max {max}");
+            } else {
+                assert!(granted > 0, "max {max}: no claim granted");
+            }
+        }
     }
 }

@@ -50,8 +50,8 @@ impl RequestInfo {
     /// The facts of `req`, copied.
     pub(crate) fn of(req: &Request<'_>) -> Self {
         RequestInfo {
-            request_id: req.request_id.clone(),
-            version_label: req.version_label.clone(),
+            request_id: req.request_id.to_owned(),
+            version_label: req.version_label.map(str::to_owned),
             invocation_type: req.invocation_type,
             attempt: req.attempt,
         }
@@ -60,8 +60,15 @@ impl RequestInfo {
     /// Copies the facts of `req` into `self`, reusing its string buffers (no allocation on
     /// the warm path once the strings have grown to size).
     fn set(&mut self, req: &Request<'_>) {
-        self.request_id.clone_from(&req.request_id);
-        self.version_label.clone_from(&req.version_label);
+        self.request_id.clear();
+        self.request_id.push_str(req.request_id);
+        match (&mut self.version_label, req.version_label) {
+            (Some(mine), Some(label)) => {
+                mine.clear();
+                mine.push_str(label);
+            }
+            (mine, label) => *mine = label.map(str::to_owned),
+        }
         self.invocation_type = req.invocation_type;
         self.attempt = req.attempt;
     }

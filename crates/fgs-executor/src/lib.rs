@@ -75,7 +75,6 @@ mod host;
 mod module;
 mod outcome;
 mod pool;
-mod shard;
 mod spec;
 
 pub use engine::{Allocator, Executor, ExecutorBuilder};

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 use crate::function::{FunctionShared, Kind};
 use crate::host::{CaptureBuffer, HostState, SharedBuffer, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
-use crate::shard::{Padded, home, shard_count};
 use crate::spec::{Request, VersionSpec};
+use fgs_core::shard::{Padded, home, shard_count};
 
 /// A warm instance of a handler module, boxed so that moving it in and out of the idle lists
 /// copies one pointer.

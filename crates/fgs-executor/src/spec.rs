@@ -165,15 +165,16 @@ impl VersionSpec {
     }
 }
 
-/// One call: the event and the per-call context facts.
-#[derive(Debug, Clone, Default)]
+/// One call: the event and the per-call context facts, borrowed from the caller (the
+/// executor copies what it keeps into the instance's reused buffers).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Request<'a> {
     /// The event bytes.
     pub event: &'a [u8],
     /// The request id the guest sees.
-    pub request_id: String,
+    pub request_id: &'a str,
     /// The alias (or version) the URN named, if not the version itself.
-    pub version_label: Option<String>,
+    pub version_label: Option<&'a str>,
     /// Sync or async.
     pub invocation_type: InvocationType,
     /// Attempt number (1 for the first try).
@@ -182,10 +183,10 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// A sync, first-attempt request.
-    pub fn new(request_id: impl Into<String>, event: &'a [u8]) -> Self {
+    pub fn new(request_id: &'a str, event: &'a [u8]) -> Self {
         Request {
             event,
-            request_id: request_id.into(),
+            request_id,
             version_label: None,
             invocation_type: InvocationType::Sync,
             attempt: 1,

@@ -10,9 +10,8 @@ use fgs_core::limits::Limits;
 use fgs_core::random::Randomness;
 use fgs_core::urn::{FunctionUrn, UrnDefaults};
 use fgs_core::{ErrorKind, Result};
-use parking_lot::RwLock;
 
-use crate::state::State;
+use crate::state::StateLock;
 
 /// The default region id printed in URNs ([`EmulatorBuilder::region`]).
 pub const DEFAULT_REGION: &str = "local-1";
@@ -45,7 +44,7 @@ pub(crate) struct Inner {
     pub(crate) settings: Settings,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Randomness,
-    pub(crate) state: RwLock<State>,
+    pub(crate) state: StateLock,
     /// Function metrics (seed §5.8), outside the state lock: see `crate::metrics`.
     pub(crate) metrics: crate::metrics::MetricsStore,
     /// Async requests and their records (`crate::async_invoke`).
@@ -258,6 +257,7 @@ impl EmulatorBuilder {
         let background = self
             .background_scheduler
             .unwrap_or_else(|| clock.as_manual().is_none());
+        let routes_seed = random.next_u64();
         let emu = Emulator {
             inner: Arc::new(Inner {
                 settings: Settings {
@@ -268,7 +268,7 @@ impl EmulatorBuilder {
                 },
                 clock,
                 random,
-                state: RwLock::new(State::default()),
+                state: StateLock::default(),
                 metrics: crate::metrics::MetricsStore::default(),
                 async_queue: crate::async_invoke::AsyncQueue::new(
                     self.async_queue_capacity,
@@ -276,7 +276,7 @@ impl EmulatorBuilder {
                         .unwrap_or_else(|| Arc::new(crate::async_invoke::RecordingSink::new())),
                 ),
                 scheduler: crate::scheduler::Scheduler::new(),
-                runner: crate::invoke::Runner::new(self.exec),
+                runner: crate::invoke::Runner::new(self.exec, routes_seed),
             }),
         };
         if background {

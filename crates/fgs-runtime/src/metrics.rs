@@ -13,8 +13,11 @@
 //! - monthly totals (invocations and GB-seconds) for the last [`MONTHS_KEPT`] calendar months
 //!   in the emulator's UTC offset, so monthly reports survive the minute-bucket retention.
 //!
-//! The hot path takes the store's map lock for reading and one per-function mutex, never the
-//! emulator's state lock.
+//! The hot path never takes the emulator's state lock nor a lock shared between threads: each
+//! function's [`FunctionCell`] has one pending bucket per thread shard ([`fgs_core::shard`])
+//! for the current minute, which the recording thread fills under its own uncontended lock
+//! and settles into the function's figures when its minute is over. Every query settles all
+//! pending buckets first, so it sees every invocation recorded before it.
 //!
 //! **Deleting a function.** The store is keyed by package and name. The delete path should
 //! call [`Emulator::forget_function_metrics`], which moves the function's figures into a
@@ -32,6 +35,7 @@
 //! is `-1` in every series (seed §5.8.1 example).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use fgs_core::metrics::{
@@ -40,6 +44,7 @@ use fgs_core::metrics::{
     TenantStatisticsFilter, TenantStatisticsQuery, TenantStatisticsResponse, month_label,
     month_minus, month_of, parse_period, series_window,
 };
+use fgs_core::shard::{Padded, home, shard_count};
 use fgs_core::{ErrorKind, Result};
 use parking_lot::{Mutex, RwLock};
 
@@ -58,32 +63,25 @@ pub(crate) struct FunctionMetrics {
 }
 
 impl FunctionMetrics {
-    /// Adds one invocation at `minute` (in `month`) and prunes buckets older than the
-    /// retention window.
-    fn add(&mut self, minute: i64, month: MonthKey, record: &InvocationRecord, retention: u64) {
-        self.totals.add(record);
+    /// Adds the invocations of `bucket`, all at `minute` (in `month`), and prunes buckets
+    /// older than the retention window.
+    fn add(&mut self, minute: i64, month: MonthKey, bucket: &MetricBucket, retention: u64) {
+        self.totals.merge(bucket);
         match self.minutes.back_mut() {
-            Some((m, b)) if *m == minute => b.add(record),
+            Some((m, b)) if *m == minute => b.merge(bucket),
             Some((m, _)) if *m > minute => {
-                // The clock went back (ManualClock::set): keep the buckets in order.
+                // The clock went back (ManualClock::set), or another shard settled a later
+                // minute first: keep the buckets in order.
                 let at = self.minutes.partition_point(|(m, _)| *m < minute);
                 match self.minutes.get_mut(at) {
-                    Some((m, b)) if *m == minute => b.add(record),
-                    _ => {
-                        let mut b = MetricBucket::default();
-                        b.add(record);
-                        self.minutes.insert(at, (minute, b));
-                    }
+                    Some((m, b)) if *m == minute => b.merge(bucket),
+                    _ => self.minutes.insert(at, (minute, *bucket)),
                 }
             }
-            _ => {
-                let mut b = MetricBucket::default();
-                b.add(record);
-                self.minutes.push_back((minute, b));
-            }
+            _ => self.minutes.push_back((minute, *bucket)),
         }
         self.prune(minute, retention);
-        self.months.entry(month).or_default().add(record);
+        self.months.entry(month).or_default().merge(bucket);
         while self.months.len() > MONTHS_KEPT {
             self.months.pop_first();
         }
@@ -138,12 +136,72 @@ fn cutoff(now_minute: i64, retention: u64) -> i64 {
     now_minute.saturating_sub(retention.min(i64::MAX as u64) as i64)
 }
 
+/// Invocations of the current minute not yet added to a function's figures.
+#[derive(Debug, Default)]
+struct Pending {
+    minute: i64,
+    month: MonthKey,
+    bucket: MetricBucket,
+}
+
+/// One function's figures, and the pending minute of each thread shard (module docs).
+#[derive(Debug)]
+pub(crate) struct FunctionCell {
+    settled: Mutex<FunctionMetrics>,
+    pending: Box<[Padded<Mutex<Pending>>]>,
+}
+
+impl Default for FunctionCell {
+    fn default() -> Self {
+        FunctionCell {
+            settled: Mutex::new(FunctionMetrics::default()),
+            pending: (0..shard_count()).map(|_| Padded::default()).collect(),
+        }
+    }
+}
+
+impl FunctionCell {
+    /// Records one invocation at `minute`; `month` gives its calendar month, asked only when
+    /// a new minute starts.
+    fn record(
+        &self,
+        minute: i64,
+        month: impl FnOnce() -> MonthKey,
+        record: &InvocationRecord,
+        retention: u64,
+    ) {
+        let mut p = self.pending[home(self.pending.len())].lock();
+        if p.minute != minute || !p.bucket.has_data() {
+            if p.bucket.has_data() {
+                let done = std::mem::take(&mut p.bucket);
+                self.settled.lock().add(p.minute, p.month, &done, retention);
+            }
+            p.minute = minute;
+            p.month = month();
+        }
+        p.bucket.add(record);
+    }
+
+    /// The function's figures with every pending minute settled.
+    fn settled(&self, retention: u64) -> parking_lot::MutexGuard<'_, FunctionMetrics> {
+        let mut settled = self.settled.lock();
+        for shard in self.pending.iter() {
+            let mut p = shard.lock();
+            if p.bucket.has_data() {
+                let done = std::mem::take(&mut p.bucket);
+                settled.add(p.minute, p.month, &done, retention);
+            }
+        }
+        settled
+    }
+}
+
 /// The metrics of every function, held by the emulator's `Inner`.
 #[derive(Debug)]
 pub(crate) struct MetricsStore {
     /// Per-function figures; the map lock is only written when a function records for the
-    /// first time or is forgotten.
-    functions: RwLock<HashMap<FunctionKey, Mutex<FunctionMetrics>>>,
+    /// first time or is forgotten. The invoke path's cached routes hold their function's cell.
+    functions: RwLock<HashMap<FunctionKey, Arc<FunctionCell>>>,
     /// Figures of deleted functions, still part of the tenant's statistics.
     retired: Mutex<FunctionMetrics>,
     /// Retention of the one-minute buckets, minutes.
@@ -168,10 +226,23 @@ impl MetricsStore {
 
     /// Runs `f` on every function's figures and the retired ones (the tenant).
     fn for_each(&self, mut f: impl FnMut(&FunctionMetrics)) {
+        let retention = self.retention();
         for m in self.functions.read().values() {
-            f(&m.lock());
+            f(&m.settled(retention));
         }
         f(&self.retired.lock());
+    }
+
+    /// The cell of function `key`, created on first use.
+    pub(crate) fn cell(&self, key: &FunctionKey) -> Arc<FunctionCell> {
+        if let Some(c) = self.functions.read().get(key) {
+            return c.clone();
+        }
+        self.functions
+            .write()
+            .entry(key.clone())
+            .or_default()
+            .clone()
     }
 }
 
@@ -187,22 +258,22 @@ impl Emulator {
 
     /// Records one invocation of the function `key` at the clock's current time. Called once
     /// per invocation by the invoke path (sync, async, trigger-fired), including rejected
-    /// ones. Cheap: a read lock on the store's map and the function's own mutex.
+    /// ones.
     pub(crate) fn record_invocation(&self, key: &FunctionKey, record: InvocationRecord) {
-        let store = &self.inner.metrics;
-        let (minute, month) = self.metrics_now();
-        let retention = store.retention();
-        if let Some(m) = store.functions.read().get(key) {
-            m.lock().add(minute, month, &record, retention);
-            return;
-        }
-        store
-            .functions
-            .write()
-            .entry(key.clone())
-            .or_default()
-            .get_mut()
-            .add(minute, month, &record, retention);
+        let cell = self.inner.metrics.cell(key);
+        self.record_in(&cell, &record);
+    }
+
+    /// [`Emulator::record_invocation`] into a cell the caller holds (the invoke path's cached
+    /// route): no map lookup, and no lock shared with other threads.
+    pub(crate) fn record_in(&self, cell: &FunctionCell, record: &InvocationRecord) {
+        let seconds = self.inner.clock.unix_seconds();
+        let month = || {
+            let now = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+            month_of(now, self.inner.settings.utc_offset)
+        };
+        let retention = self.inner.metrics.retention();
+        cell.record(seconds.div_euclid(60), month, record, retention);
     }
 
     /// Moves a deleted function's figures into the tenant's retired aggregate (see the
@@ -211,7 +282,8 @@ impl Emulator {
         let store = &self.inner.metrics;
         let removed = store.functions.write().remove(key);
         if let Some(m) = removed {
-            store.retired.lock().absorb(m.into_inner());
+            let figures = std::mem::take(&mut *m.settled(store.retention()));
+            store.retired.lock().absorb(figures);
         }
     }
 
@@ -246,10 +318,11 @@ impl Emulator {
     /// Errors: FSS.1051 / FSS.1052 / FSS.1053 for a missing function, version or alias.
     pub fn function_metrics_totals(&self, function_urn: &str) -> Result<MetricsTotals> {
         let key = self.metrics_key(function_urn)?;
-        let functions = self.inner.metrics.functions.read();
+        let store = &self.inner.metrics;
+        let functions = store.functions.read();
         Ok(functions
             .get(&key)
-            .map(|m| m.lock().totals.totals())
+            .map(|m| m.settled(store.retention()).totals.totals())
             .unwrap_or_default())
     }
 
@@ -340,7 +413,7 @@ impl Emulator {
         let period = parse_period(period, store.retention(), ErrorKind::InvalidParameter)?;
         let points = self.window(period, |f| {
             if let Some(m) = store.functions.read().get(&key) {
-                f(&m.lock());
+                f(&m.settled(store.retention()));
             }
         });
         Ok(StatisticsSeries::double(&points))

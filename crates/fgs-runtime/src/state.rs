@@ -1,4 +1,5 @@
-//! The emulator's state: one [`State`] behind the [`crate::Emulator`]'s lock.
+//! The emulator's state: one [`State`] behind the [`crate::Emulator`]'s lock
+//! ([`StateLock`], which counts the writes so that the invoke path can cache what it resolved).
 //!
 //! A function is a [`FunctionEntry`]: its `latest` head, its published versions, and every
 //! resource that belongs to it (aliases, triggers, test events, tracing, reserved-instance and
@@ -6,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use fgs_core::alias::Alias;
@@ -19,6 +21,39 @@ use fgs_core::tracing_config::TracingConfig;
 use fgs_core::trigger::Trigger;
 use fgs_core::urn::{FunctionUrn, Qualifier};
 use fgs_core::{ErrorKind, Result};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// The state behind its read-write lock, with a generation that every write lock bumps.
+///
+/// The invoke path caches what it resolved from a URN (`crate::invoke::routes`) with the
+/// generation it read under the read lock, and trusts the cache while the generation is
+/// unchanged: any change to any function, alias or config (all are writes) invalidates every
+/// cached route at once, and a warm invocation does not take the lock at all.
+#[derive(Debug, Default)]
+pub(crate) struct StateLock {
+    lock: RwLock<State>,
+    generation: AtomicU64,
+}
+
+impl StateLock {
+    /// Shared access; the generation does not change while it is held.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.lock.read()
+    }
+
+    /// Exclusive access; bumps the generation (before the caller changes anything, so that a
+    /// reader that saw the old generation is ordered before this write).
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, State> {
+        let guard = self.lock.write();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        guard
+    }
+
+    /// The number of write locks taken so far.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+}
 
 /// Identifies a function: project, package and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

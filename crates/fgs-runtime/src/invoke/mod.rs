@@ -5,6 +5,7 @@
 //! The semantics are documented on [`Emulator::invoke`].
 
 mod outcome;
+mod routes;
 mod runner;
 mod sub;
 
@@ -23,6 +24,7 @@ pub(crate) use runner::{ExecSettings, Runner};
 
 use crate::Emulator;
 use crate::state::{FunctionEntry, FunctionKey};
+use routes::Route;
 use runner::{DeployInput, Deployment, max_instances};
 
 /// Per-call options of [`Emulator::invoke_with`]. `Default` is a sync first attempt with a
@@ -184,16 +186,33 @@ impl Emulator {
         event: &[u8],
         options: InvokeOptions,
     ) -> Result<InvocationResult> {
+        // Warm path: a route resolved at the current generation of the state (`routes`).
+        let generation = self.inner.state.generation();
+        let table = self.inner.runner.routes.load();
+        if let Some(route) = table.route(function_urn, generation) {
+            return self.run(route, event, options);
+        }
+        drop(table);
+        let route = self.resolve(function_urn)?;
+        self.run(&route, event, options)
+    }
+
+    /// Resolves a URN under the state lock: its function, the version to run (drawn from
+    /// the alias weights), the version's deployment (deployed now if needed). Caches the
+    /// route when the URN always names the same version.
+    fn resolve(&self, function_urn: &str) -> Result<Route> {
         let urn = self.parse_urn(function_urn)?;
         let key = FunctionKey::of(&urn);
         let alias = match urn.qualifier() {
             Some(Qualifier::Alias(a)) => Some(a.clone()),
             _ => None,
         };
-        let (version_name, memory_mb, target) = {
+        let (generation, cacheable, version, memory_mb, target) = {
             let state = self.inner.state.read();
+            let generation = self.inner.state.generation();
             let entry = state.function(&urn)?;
-            let (name, vs) = self.route_version(entry, urn.effective_qualifier())?;
+            let qualifier = urn.effective_qualifier();
+            let (name, vs) = self.route_version(entry, qualifier)?;
             let memory_mb = vs.config.memory_size;
             if entry.latest.config.strategy_config.concurrency == Some(0) {
                 drop(state);
@@ -203,13 +222,21 @@ impl Emulator {
                     urn.name()
                 )));
             }
+            let cacheable = match &alias {
+                Some(a) => entry.aliases.get(a).is_some_and(|a| {
+                    a.additional_version_weights
+                        .as_ref()
+                        .is_none_or(|w| w.is_empty())
+                }),
+                None => true,
+            };
             let target = match self.inner.runner.cached(&key, entry.seq, &name, &vs.config) {
                 Some(d) => Target::Cached(d),
                 None => {
                     Target::Deploy(Box::new(self.deploy_input(&state, entry, &key, &name, vs)?))
                 }
             };
-            (name, memory_mb, target)
+            (generation, cacheable, name, memory_mb, target)
         };
         let deployment = match target {
             Target::Cached(d) => d,
@@ -218,29 +245,49 @@ impl Emulator {
                 self.inner.runner.deploy(exec, *input)?
             }
         };
+        let metrics = self.inner.metrics.cell(&key);
+        let route = Route {
+            version,
+            alias,
+            memory_mb,
+            deployment,
+            metrics,
+        };
+        if cacheable {
+            self.inner
+                .runner
+                .routes
+                .insert(function_urn, generation, || route.clone());
+        }
+        Ok(route)
+    }
+
+    /// Runs one invocation on a resolved route and records its metrics.
+    fn run(&self, route: &Route, event: &[u8], options: InvokeOptions) -> Result<InvocationResult> {
         let request_id = options
             .request_id
-            .unwrap_or_else(|| self.inner.random.uuid());
+            .unwrap_or_else(|| self.inner.random.request_id());
         let request = Request {
             event,
-            request_id: request_id.clone(),
-            version_label: alias.clone(),
+            request_id: &request_id,
+            version_label: route.alias.as_deref(),
             invocation_type: options.invocation_type,
             attempt: options.attempt.max(1),
         };
-        let inv = match deployment.version.invoke(&request) {
+        let memory_mb = route.memory_mb;
+        let inv = match route.deployment.version.invoke(&request) {
             Ok(inv) => inv,
             Err(e @ fgs_executor::Error::TooManyInstances { .. }) => {
-                self.record_invocation(&key, rejected(memory_mb));
+                self.record_in(&route.metrics, &rejected(memory_mb));
                 return Err(OutcomeKind::Rejected.error(e.to_string()));
             }
             Err(e) => return Err(runner::internal(&e)),
         };
         let outcome = OutcomeKind::of(&inv.outcome);
         let billed_duration = self.billed(inv.duration);
-        self.record_invocation(
-            &key,
-            InvocationRecord {
+        self.record_in(
+            &route.metrics,
+            &InvocationRecord {
                 outcome: if outcome == OutcomeKind::Success {
                     MetricOutcome::Success
                 } else {
@@ -259,8 +306,8 @@ impl Emulator {
         };
         Ok(InvocationResult {
             request_id,
-            version: version_name,
-            alias,
+            version: route.version.clone(),
+            alias: route.alias.clone(),
             outcome,
             result,
             error_message,

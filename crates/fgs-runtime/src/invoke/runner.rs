@@ -21,6 +21,7 @@ use fgs_core::{ErrorKind, Result};
 use fgs_executor::{Code, Executor, Function, OverLimit, Version, VersionSpec};
 use parking_lot::Mutex;
 
+use super::routes::Routes;
 use crate::state::FunctionKey;
 
 /// Executor settings of an [`crate::EmulatorBuilder`], each default stated on its method.
@@ -140,6 +141,8 @@ pub(crate) struct Runner {
     executor: OnceLock<Executor>,
     init: Mutex<()>,
     pub(crate) functions: Mutex<HashMap<FunctionKey, FunctionSlot>>,
+    /// What URNs resolved to, for warm calls (`super::routes`).
+    pub(crate) routes: Routes,
 }
 
 impl std::fmt::Debug for Runner {
@@ -161,12 +164,13 @@ pub(crate) fn max_instances(concurrency: Option<i64>, default_max: u32) -> Optio
 }
 
 impl Runner {
-    pub(crate) fn new(settings: ExecSettings) -> Self {
+    pub(crate) fn new(settings: ExecSettings, routes_seed: u64) -> Self {
         Runner {
             settings,
             executor: OnceLock::new(),
             init: Mutex::new(()),
             functions: Mutex::new(HashMap::new()),
+            routes: Routes::new(routes_seed),
         }
     }
 
@@ -227,8 +231,15 @@ impl Runner {
         if let Some(slot) = functions.get_mut(&input.key)
             && slot.seq == input.seq
         {
-            slot.versions
-                .insert(input.version_name.clone(), deployment.clone());
+            // A concurrent call may have deployed the same configuration first: keep one
+            // deployment (and one pool) per version.
+            match slot.versions.get(&input.version_name) {
+                Some(d) if d.fingerprint == deployment.fingerprint => return Ok(d.clone()),
+                _ => {
+                    slot.versions
+                        .insert(input.version_name.clone(), deployment.clone());
+                }
+            }
         }
         Ok(deployment)
     }

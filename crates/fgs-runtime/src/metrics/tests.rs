@@ -242,7 +242,10 @@ fn old_buckets_are_pruned_but_totals_stay() {
     // Recorded at 12:00..12:11; now 12:12: buckets 12:03..12:11 are within 10 minutes.
     let kept = |emu: &Emulator| {
         let functions = emu.inner.metrics.functions.read();
-        functions[&key].lock().minutes.len()
+        functions[&key]
+            .settled(emu.metrics_retention_minutes())
+            .minutes
+            .len()
     };
     assert_eq!(kept(&emu), 10); // pruned at the last record (12:11): 12:02..12:11
     let s = emu.get_function_statistics(&urn, "10").unwrap();
@@ -374,7 +377,10 @@ fn only_six_months_are_kept() {
         emu.record_invocation(&key, ok(1.0));
         clock.advance(minutes(31 * 24 * 60));
     }
-    let months = emu.inner.metrics.functions.read()[&key].lock().months.len();
+    let months = emu.inner.metrics.functions.read()[&key]
+        .settled(emu.metrics_retention_minutes())
+        .months
+        .len();
     assert_eq!(months, fgs_core::metrics::MONTHS_KEPT);
 }
 

@@ -61,7 +61,36 @@ impl Emulator {
         {
             clock.set(target);
         }
+        self.sweep_idle();
         ran
+    }
+
+    /// Reclaims idle instances if a sweep period has passed since the last sweep (module
+    /// docs).
+    fn sweep_idle(&self) {
+        if self.inner.runner.started().is_none() {
+            return;
+        }
+        let period = (self.inner.runner.settings.idle_timeout / 10)
+            .clamp(Duration::from_secs(1), Duration::from_secs(60));
+        let now = self.now();
+        {
+            let mut last = self.inner.scheduler.last_sweep.lock();
+            // A clock set back (ManualClock::set) sweeps too, and restarts the period.
+            let due = last.is_none_or(|t| {
+                now.signed_duration_since(t)
+                    .to_std()
+                    .map_or(true, |since| since >= period)
+            });
+            if !due {
+                return;
+            }
+            *last = Some(now);
+        }
+        let dropped = self.reclaim_idle();
+        if dropped > 0 {
+            tracing::debug!(dropped, "idle instances reclaimed");
+        }
     }
 
     /// Runs every job due now without moving the clock (`advance(Duration::ZERO)`).

@@ -22,6 +22,13 @@
 //! - **Deferred work** (crate-internal): any closure at a due time, for retry backoffs and
 //!   delayed async events.
 //!
+//! Idle instances: after the jobs of each run, the scheduler drops the instances idle for
+//! the idle timeout ([`crate::EmulatorBuilder::idle_timeout`], default 10 minutes) with
+//! [`crate::Emulator::reclaim_idle`], at most once per sweep period (a tenth of the idle
+//! timeout, between 1 s and 60 s, on the emulator's clock). An idle instance therefore goes
+//! between its idle timeout and one period later, with no queued job of its own: on a manual
+//! clock, `advance` past the idle timeout makes the next call a cold start.
+//!
 //! Driving: with a [`ManualClock`](fgs_core::clock::ManualClock), nothing runs by itself:
 //! [`crate::Emulator::advance`] moves the clock to each due job in turn, runs it, and returns
 //! once everything due up to the target has run, including jobs queued by those jobs. With
@@ -137,6 +144,8 @@ pub(crate) struct Scheduler {
     queue: Mutex<Queue>,
     /// Serializes `advance` and the background driver's runs.
     run_lock: Mutex<()>,
+    /// When idle instances were last reclaimed (`jobs::sweep_idle`).
+    last_sweep: Mutex<Option<DateTime<Utc>>>,
     driver: Driver,
 }
 
@@ -156,6 +165,7 @@ impl Scheduler {
         Scheduler {
             queue: Mutex::new(Queue::default()),
             run_lock: Mutex::new(()),
+            last_sweep: Mutex::new(None),
             driver: Driver::default(),
         }
     }

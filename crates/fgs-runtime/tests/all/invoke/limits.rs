@@ -92,6 +92,38 @@ fn idle_instances_are_reclaimed_after_the_idle_timeout() {
 }
 
 #[test]
+fn the_scheduler_reclaims_idle_instances_as_time_passes() {
+    // Module docs of `scheduler`: a sweep at most every tenth of the idle timeout (here 6 s).
+    let (emu, _) = emulator_with(
+        Emulator::builder()
+            .manual_epoch()
+            .pool_instances(8)
+            .idle_timeout(Duration::from_secs(60)),
+    );
+    let urn = create(&emu, "counter", "counter", json!({}));
+    assert!(emu.invoke(&urn, b"{}").unwrap().cold_start);
+    emu.advance(Duration::from_secs(50));
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!((inv.result_text(), inv.cold_start), ("2".to_owned(), false));
+    emu.advance(Duration::from_secs(59));
+    assert!(
+        !emu.invoke(&urn, b"{}").unwrap().cold_start,
+        "idle 59 s: kept"
+    );
+    emu.advance(Duration::from_secs(66));
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!(
+        (inv.result_text(), inv.cold_start),
+        ("1".to_owned(), true),
+        "idle 66 s: gone"
+    );
+    // Reserved instances are never reclaimed.
+    warm(&emu, &urn);
+    emu.advance(Duration::from_secs(3600));
+    assert!(!emu.invoke(&urn, b"{}").unwrap().cold_start);
+}
+
+#[test]
 fn reclaim_before_any_invocation_is_a_no_op() {
     let (emu, _) = emu();
     assert_eq!(emu.reclaim_idle(), 0);

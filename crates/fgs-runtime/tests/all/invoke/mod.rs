@@ -6,6 +6,7 @@ mod metrics;
 mod outcomes;
 mod reserved;
 mod routing;
+mod warm_routes;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,13 +1,23 @@
-//! Per-thread sharding of hot-path state (idle instance lists, running counters), so that
-//! threads invoking the same function do not bounce one cache line between cores.
+//! Per-thread sharding of hot-path state (the executor's idle instance lists and running
+//! counters, the runtime's metrics and request-id counters), so that threads invoking the same
+//! function do not bounce one cache line between cores.
+//!
+//! ```
+//! use fgs_core::shard::{Padded, home, shard_count};
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! let counters: Vec<Padded<AtomicU64>> = (0..shard_count()).map(|_| Padded::default()).collect();
+//! counters[home(counters.len())].fetch_add(1, Ordering::Relaxed);
+//! let total: u64 = counters.iter().map(|c| c.load(Ordering::Relaxed)).sum();
+//! assert_eq!(total, 1);
+//! ```
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A value alone on its cache line(s): 128 bytes covers adjacent-line prefetching on x86 and
 /// the 128-byte lines of some ARM cores.
 #[repr(align(128))]
-#[derive(Default)]
-pub(crate) struct Padded<T>(pub(crate) T);
+#[derive(Debug, Default)]
+pub struct Padded<T>(pub T);
 
 impl<T> std::ops::Deref for Padded<T> {
     type Target = T;
@@ -19,7 +29,7 @@ impl<T> std::ops::Deref for Padded<T> {
 
 /// How many shards a sharded structure has: twice the available parallelism, a power of two
 /// between 2 and 64, so that threads handed out round-robin rarely share one.
-pub(crate) fn shard_count() -> usize {
+pub fn shard_count() -> usize {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     (cores * 2).next_power_of_two().clamp(2, 64)
 }
@@ -27,7 +37,7 @@ pub(crate) fn shard_count() -> usize {
 /// This thread's home shard among `n` (a power of two, as [`shard_count`] gives): threads get
 /// consecutive numbers the first time they ask, so the first `n` threads that invoke never
 /// share a shard.
-pub(crate) fn home(n: usize) -> usize {
+pub fn home(n: usize) -> usize {
     debug_assert!(n.is_power_of_two());
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
