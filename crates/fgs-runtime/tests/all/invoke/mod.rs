@@ -4,6 +4,7 @@
 mod limits;
 mod metrics;
 mod outcomes;
+mod over_limit;
 mod reserved;
 mod routing;
 mod warm_routes;

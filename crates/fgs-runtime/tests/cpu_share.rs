@@ -1,0 +1,110 @@
+//! CPU share through `Emulator::invoke` (§1.6.1 `cpu`, DESIGN §4; the model is in
+//! `fgs_executor`'s docs): a function's `cpu` follows its `memory_size`
+//! (`memory_size / 128 * 100 + 200`), and a spinning guest at `memory_size` 128 (cpu=300)
+//! does proportionally less work than one at 4096 (cpu=3400, unthrottled), or than the same
+//! function on an emulator built with `cpu_share(false)`.
+//!
+//! This is the runtime's one test on real time (it needs the epoch ticker), a copy of
+//! `fgs-executor`'s `tests/cpu_share.rs` with the same tolerance: the measured share must be
+//! within 0.4x..1.67x of cpu/1000 = 0.3 (0.12..0.5), and with the share off at least 0.55 of
+//! the unthrottled work. The guest (`cpu_work`, `{"ms": 100}`) counts work units for 100 ms
+//! of wall time. To resist load from other processes, the three configurations run
+//! interleaved for five rounds, in a rotating order; ratios are taken within a round and the
+//! median round counts.
+//!
+//! It is its own test binary (not in `tests/all`), so that no other test of this crate runs
+//! beside it and loads the cores it measures: cargo runs test binaries one after another.
+
+use std::time::Duration;
+
+use fgs_runtime::Emulator;
+use serde_json::json;
+
+#[path = "all/common.rs"]
+mod common;
+
+use common::{b64, emulator_with};
+
+/// An emulator with the epoch ticker (2 ms ticks, the executor test's) and the CPU share on
+/// or off.
+fn emulator(share: bool) -> Emulator {
+    emulator_with(
+        Emulator::builder()
+            .epoch_tick(Duration::from_millis(2))
+            .pool_instances(4)
+            .cpu_share(share),
+    )
+    .0
+}
+
+/// Creates `name` running `cpu_work` with `memory_size` (asserting the `cpu` it gets), warms
+/// it up and returns its URN.
+fn function(emu: &Emulator, name: &str, memory_size: u32, cpu: u32) -> String {
+    let path = format!(
+        "{}/../../fixtures/wasm/cpu_work.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let code = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let config = emu
+        .create_function(
+            serde_json::from_value(json!({
+                "func_name": name,
+                "package": "default",
+                "runtime": "Custom",
+                "timeout": 10,
+                "handler": "index.handler",
+                "memory_size": memory_size,
+                "code_type": "inline",
+                "func_code": {"file": b64(&code)}
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(config.cpu, cpu, "cpu of memory_size {memory_size}");
+    let urn = config.func_urn;
+    work(emu, &urn, 5); // warm up: the measured calls do not create the instance
+    urn
+}
+
+/// The work units a call of `urn` completes in `ms` of wall time.
+fn work(emu: &Emulator, urn: &str, ms: u32) -> f64 {
+    let event = format!(r#"{{"ms": {ms}}}"#);
+    let inv = emu.invoke(urn, event.as_bytes()).unwrap();
+    assert!(inv.is_success(), "{inv:?}");
+    inv.result_text().parse().unwrap()
+}
+
+#[test]
+fn a_small_cpu_share_does_proportionally_less_work() {
+    let (shared, off) = (emulator(true), emulator(false));
+    let full = function(&shared, "full", 4096, 3400);
+    let small = function(&shared, "small", 128, 300);
+    let unthrottled = function(&off, "unthrottled", 128, 300);
+    let calls = [(&shared, &full), (&shared, &small), (&off, &unthrottled)];
+    let (mut small_ratios, mut off_ratios) = (Vec::new(), Vec::new());
+    for round in 0..5 {
+        // Rotate the order so that every configuration runs in every position; compare within
+        // a round, where the machine's load is about the same.
+        let mut got = [0f64; 3];
+        for k in 0..3 {
+            let i = (round + k) % 3;
+            let (emu, urn) = calls[i];
+            got[i] = work(emu, urn, 100);
+        }
+        small_ratios.push(got[1] / got[0]);
+        off_ratios.push(got[2] / got[0]);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (ratio, off_ratio) = (median(&mut small_ratios), median(&mut off_ratios));
+    assert!(
+        (0.12..=0.5).contains(&ratio),
+        "cpu=300 vs cpu=3400 work ratio {ratio:.2} (rounds {small_ratios:.2?}), expected about 0.30"
+    );
+    assert!(
+        off_ratio > 0.55,
+        "with the share off, cpu=300 vs cpu=3400 work ratio {off_ratio:.2} (rounds {off_ratios:.2?})"
+    );
+}
