@@ -43,7 +43,14 @@ impl Clock for SystemClock {
         Utc::now()
     }
 
+    /// The coarse real-time clock where the OS has one (Linux: updated every tick, a few
+    /// milliseconds; seconds are all this is for), else `SystemTime`.
     fn unix_seconds(&self) -> i64 {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse).tv_sec
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
             // Before the epoch: round down, as `DateTime::timestamp` does.
@@ -105,5 +112,31 @@ impl Clock for ManualClock {
 
     fn as_manual(&self) -> Option<&ManualClock> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_seconds_agree_with_now() {
+        let system = SystemClock;
+        let before = system.now().timestamp();
+        let coarse = system.unix_seconds();
+        let after = system.now().timestamp();
+        // The coarse clock lags by at most a few milliseconds.
+        assert!(
+            (before - 1..=after).contains(&coarse),
+            "{before} {coarse} {after}"
+        );
+        let manual = ManualClock::at_rfc3339("1969-12-31T23:59:59.5Z").unwrap();
+        assert_eq!(
+            manual.unix_seconds(),
+            -1,
+            "rounded down, as DateTime::timestamp"
+        );
+        manual.advance(Duration::from_secs(61));
+        assert_eq!(manual.unix_seconds(), 60);
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn invoke(
     wasi.stdin(MemoryInputPipe::new(req.event.to_vec()))
         .stdout(CaptureStream(out.clone()));
     let mut store = version.new_store(wasi.build_p1(), log.clone());
-    store.data_mut().begin(spec.timeout, Some(req));
+    store.data_mut().begin(spec.call_timeout(req), Some(req));
     let deadline = store.data().first_deadline();
     store.set_epoch_deadline(deadline);
     let t0 = Instant::now();

@@ -108,8 +108,9 @@ impl FunctionShared {
     }
 
     /// Claims an instance: the fast path, else an exact claim under the policy lock,
-    /// waiting for a release under [`OverLimit::Wait`].
-    pub(crate) fn acquire(&self) -> Result<Slot<'_>> {
+    /// waiting for a release under [`OverLimit::Wait`] (the function's policy, or
+    /// `override_policy` when given).
+    pub(crate) fn acquire(&self, override_policy: Option<OverLimit>) -> Result<Slot<'_>> {
         if let Some(slot) = self.try_claim() {
             return Ok(slot);
         }
@@ -121,7 +122,7 @@ impl FunctionShared {
                 break Ok(slot);
             }
             let waited = started.elapsed();
-            match *policy {
+            match override_policy.unwrap_or(*policy) {
                 OverLimit::Wait(d) if waited < d => {
                     self.freed.wait_for(&mut policy, d - waited);
                 }
@@ -329,7 +330,7 @@ mod tests {
                     s.spawn(|| {
                         let mut mine = 0;
                         for _ in 0..500 {
-                            let Ok(slot) = f.inner.acquire() else {
+                            let Ok(slot) = f.inner.acquire(None) else {
                                 continue;
                             };
                             let now = inside.fetch_add(1, Ordering::SeqCst) + 1;

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use quanta::Instant;
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
@@ -347,7 +349,15 @@ impl VersionInner {
         )));
         let wasi = self.wasi(&log, &[]).build_p1();
         let mut store = self.new_store(wasi, log);
-        store.data_mut().begin(self.spec.initializer_timeout, None);
+        // Start-up (the module's start function) is part of the initialization when the
+        // version has an initializer, bounded by its timeout; otherwise it is part of the
+        // first call, bounded by the function's timeout, and fails as that call.
+        let startup = if init.is_some() {
+            self.spec.initializer_timeout
+        } else {
+            self.spec.timeout
+        };
+        store.data_mut().begin(startup, None);
         let deadline = store.data().first_deadline();
         store.set_epoch_deadline(deadline);
         let instance = match pre.instantiate(&mut store) {
@@ -357,8 +367,11 @@ impl VersionInner {
                     || store.data().limiter.hit
                     || store.data().call.timed_out
                 {
-                    let timeout = self.spec.initializer_timeout;
-                    return Ok(Err(as_init_failure(classify(&e, store.data()), timeout)));
+                    let outcome = classify(&e, store.data());
+                    return Ok(Err(match init {
+                        Some(_) => as_init_failure(outcome, startup),
+                        None => outcome,
+                    }));
                 }
                 return Err(Error::Instantiate {
                     function: self.spec.function_name.clone(),
@@ -552,7 +565,7 @@ impl VersionInner {
                 }));
             }
             Kind::Command { pre } => {
-                let _slot = self.function.acquire()?;
+                let _slot = self.function.acquire(req.over_limit)?;
                 return crate::command::invoke(self, pre, req);
             }
             Kind::Handler {
@@ -562,7 +575,7 @@ impl VersionInner {
                 exports,
             } => (pre, export, init, exports),
         };
-        let _slot = self.function.acquire()?;
+        let _slot = self.function.acquire(req.over_limit)?;
         let warm = self.idle.pop();
         let (mut inst, cold) = match warm {
             // Empty log: every path that returns an instance to the pool took or cleared it.
@@ -588,7 +601,9 @@ impl VersionInner {
                 return Ok(inv);
             }
         };
-        inst.store.data_mut().begin(self.spec.timeout, Some(req));
+        inst.store
+            .data_mut()
+            .begin(self.spec.call_timeout(req), Some(req));
         let deadline = inst.store.data().first_deadline();
         inst.store.set_epoch_deadline(deadline);
         let result = call_handler(&mut inst, req.event);

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use fgs_abi::InvocationType;
 
+use crate::OverLimit;
 use crate::module::CompiledModule;
 
 /// The CPU of a function in millicores from its memory size (§1.6.1):
@@ -165,6 +166,13 @@ impl VersionSpec {
     }
 }
 
+impl VersionSpec {
+    /// The timeout of one call: the version's, capped by the request's `time_limit`.
+    pub(crate) fn call_timeout(&self, req: &Request<'_>) -> Duration {
+        req.time_limit.map_or(self.timeout, |t| t.min(self.timeout))
+    }
+}
+
 /// One call: the event and the per-call context facts, borrowed from the caller (the
 /// executor copies what it keeps into the instance's reused buffers).
 #[derive(Debug, Clone, Copy, Default)]
@@ -179,6 +187,13 @@ pub struct Request<'a> {
     pub invocation_type: InvocationType,
     /// Attempt number (1 for the first try).
     pub attempt: u32,
+    /// What this call does over the function's max instances, instead of the function's
+    /// policy ([`crate::Function::set_over_limit`]); `None` (the default) follows it. A
+    /// queued attempt that must not block its thread passes [`OverLimit::Reject`].
+    pub over_limit: Option<OverLimit>,
+    /// Caps the version's timeout for this call (e.g. a sub-function call within its
+    /// caller's remaining time). `None` (the default): the version's timeout.
+    pub time_limit: Option<Duration>,
 }
 
 impl<'a> Request<'a> {
@@ -190,6 +205,8 @@ impl<'a> Request<'a> {
             version_label: None,
             invocation_type: InvocationType::Sync,
             attempt: 1,
+            over_limit: None,
+            time_limit: None,
         }
     }
 }

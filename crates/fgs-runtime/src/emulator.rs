@@ -214,7 +214,11 @@ impl EmulatorBuilder {
     }
 
     /// What a sync call does when its function already runs its maximum of instances
-    /// (§5.6.8). Default [`crate::OverLimit::Reject`]: 429 FSS.0429 at once.
+    /// (§5.6.8). Default [`crate::OverLimit::Reject`]: 429 FSS.0429 at once. With
+    /// [`crate::OverLimit::Wait`] a call waits up to the bound (wall-clock time, not the
+    /// emulator's clock) for an instance to free up; a sub-function call waits at most its
+    /// caller's remaining time; an async attempt never waits (it is rejected and the queue
+    /// retries it a second later).
     pub fn over_limit(mut self, policy: crate::OverLimit) -> Self {
         self.exec.over_limit = policy;
         self

@@ -138,6 +138,7 @@ pub(crate) fn run_attempt(emu: &Emulator, req: &AttemptRequest) -> AttemptOutcom
         attempt: req.attempt,
         request_id: Some(req.request_id.clone()),
         log_tail: false,
+        time_limit: None,
     };
     match emu.invoke_with(&req.urn, &event, options) {
         Ok(inv) if inv.is_success() => AttemptOutcome::Success(

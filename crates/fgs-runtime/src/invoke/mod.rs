@@ -39,6 +39,11 @@ pub struct InvokeOptions {
     pub request_id: Option<String>,
     /// Return the last 4 KB of the log (`X-Cff-Log-Type: tail`). Default true.
     pub log_tail: bool,
+    /// Caps the function's `timeout` for this call, and a wait for an instance under
+    /// [`OverLimit::Wait`]. A sub-function call (seed example 4.4) gets its caller's remaining
+    /// time: when the caller's time runs out, the call it waits on ends with it (on the
+    /// platform the callee would run on by itself). Default `None`.
+    pub time_limit: Option<Duration>,
 }
 
 impl Default for InvokeOptions {
@@ -48,6 +53,7 @@ impl Default for InvokeOptions {
             attempt: 1,
             request_id: None,
             log_tail: true,
+            time_limit: None,
         }
     }
 }
@@ -267,12 +273,24 @@ impl Emulator {
         let request_id = options
             .request_id
             .unwrap_or_else(|| self.inner.random.request_id());
+        // An async attempt never waits for an instance (it would hold the scheduler's
+        // thread): it is rejected and the queue retries it (`crate::async_invoke`).
+        let over_limit = match (
+            options.invocation_type,
+            self.inner.runner.settings.over_limit,
+        ) {
+            (InvocationType::Async, _) => Some(OverLimit::Reject),
+            (_, OverLimit::Wait(d)) => options.time_limit.map(|t| OverLimit::Wait(d.min(t))),
+            _ => None,
+        };
         let request = Request {
             event,
             request_id: &request_id,
             version_label: route.alias.as_deref(),
             invocation_type: options.invocation_type,
             attempt: options.attempt.max(1),
+            over_limit,
+            time_limit: options.time_limit,
         };
         let memory_mb = route.memory_mb;
         let inv = match route.deployment.version.invoke(&request) {

@@ -1,8 +1,9 @@
 //! Sub-function invocation (seed example 4.4): the executor's [`SubInvoker`] over the
-//! emulator. It holds a `Weak` reference, so the executor (owned by the emulator) does not
+//! emulator. The callee runs within its caller's remaining time. It holds a `Weak` reference, so the executor (owned by the emulator) does not
 //! keep the emulator alive.
 
 use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use fgs_executor::fgs_abi::Context;
 use fgs_executor::{SubInvokeResult, SubInvoker};
@@ -27,8 +28,14 @@ impl SubInvoker for EmulatorInvoker {
             return SubInvokeResult::Failed("the emulator is shut down".into());
         };
         let emu = Emulator { inner };
+        // The callee runs within the caller's remaining time (`InvokeOptions::time_limit`).
+        let remaining = Duration::from_millis(caller.remaining_time_ms);
+        if remaining.is_zero() {
+            return SubInvokeResult::Failed("the calling invocation has no time left".into());
+        }
         let options = crate::InvokeOptions {
             log_tail: false,
+            time_limit: Some(remaining),
             ..Default::default()
         };
         tracing::debug!(caller = %caller.request_id, urn, "sub-function invoke");

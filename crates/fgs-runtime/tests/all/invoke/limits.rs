@@ -189,6 +189,50 @@ fn dependency_files_are_readable_and_read_only() {
 }
 
 #[test]
+fn a_sub_function_call_ends_when_its_caller_runs_out_of_time() {
+    // The caller (timeout 3 s = 300 ticks of 10 ms) calls a function that spins with a 900 s
+    // timeout: the callee runs within the caller's remaining time, so both end after about
+    // 300 ticks, not 90 000.
+    let (emu, _) = emu();
+    let spinner = create(&emu, "spinner", "spin", json!({"timeout": 900}));
+    let caller = create(&emu, "caller", "sub_invoke", json!({"timeout": 3}));
+    // Instances first, while nothing ticks: the ticks then count only the calls.
+    warm(&emu, &caller);
+    warm(&emu, &spinner);
+    std::thread::scope(|s| {
+        let call = s.spawn(|| emu.invoke(&caller, spinner.as_bytes()).unwrap());
+        wait_running(&emu, &spinner, 1);
+        for _ in 0..400 {
+            emu.advance_epoch(1).unwrap();
+            std::thread::yield_now();
+        }
+        // No more ticks: only the callee's own 900 s could end it now.
+        let bound = std::time::Instant::now() + Duration::from_secs(30);
+        while !call.is_finished() && std::time::Instant::now() < bound {
+            std::thread::yield_now();
+        }
+        let finished = call.is_finished();
+        if !finished {
+            // Let the threads end, so that the failure is reported, not a hang.
+            ticking(&emu, || while !call.is_finished() {});
+        }
+        assert!(
+            finished,
+            "the caller outlived its timeout while its callee ran"
+        );
+        let inv = call.join().unwrap();
+        assert_eq!(inv.outcome, OutcomeKind::Timeout, "{inv:?}");
+    });
+    let callee = emu.function_metrics_totals(&spinner).unwrap();
+    assert_eq!(
+        (callee.invocations, callee.failures),
+        (1, 1),
+        "the callee timed out too"
+    );
+    assert_eq!(emu.running_invocations(&spinner).unwrap(), 0);
+}
+
+#[test]
 fn a_handler_invokes_another_function_through_the_host() {
     // Seed example 4.4: a function calling a sub-function.
     let (emu, _) = emu();

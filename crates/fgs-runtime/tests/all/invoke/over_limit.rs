@@ -15,6 +15,9 @@
 //!   the whole of `d` and is 429; the caller gets it as a handled failure (FSS.0429 in its
 //!   message). The bound is what keeps this from deadlocking.
 //!
+//! - An async attempt (§5.1.2) never waits, whatever the policy: it would hold the thread
+//!   that runs the scheduler; it is rejected and the queue retries it a second later.
+//!
 //! The held call is `cpu_work` with `{"ms": 5000}`: under the manual epoch its remaining time
 //! moves only with `advance_epoch`, so it spins until 500 ticks passed since it entered the
 //! guest and then succeeds (keeping its instance warm); `{"ms": 0}` returns at once. The
@@ -59,9 +62,8 @@ fn limited(policy: OverLimit) -> (Emulator, String) {
             .concurrency,
         Some(1)
     );
-    // Create the instance now, while nothing ticks: instance creation is bounded by the
-    // initializer timeout (3 s = 300 ticks) even without an initializer, so fast ticks during
-    // a cold start could end it as an initializer timeout.
+    // Create the instance now, while nothing ticks, so that the held call is warm and the
+    // ticks count only its run.
     let warm_up = emu.invoke(&urn, QUICK).unwrap();
     assert!(warm_up.cold_start);
     assert_eq!(assert_success(&warm_up), 0);
@@ -214,4 +216,41 @@ fn with_wait_a_handler_invoking_its_own_function_at_its_limit_gets_429_after_the
         (1, 1, 1)
     );
     assert_eq!(emu.running_invocations(&urn).unwrap(), 0);
+}
+
+#[test]
+fn an_async_attempt_over_the_limit_does_not_wait_even_with_wait() {
+    let (emu, urn) = limited(OverLimit::Wait(Duration::from_secs(600)));
+    let id = std::thread::scope(|s| {
+        let first = s.spawn(|| emu.invoke(&urn, HELD).unwrap());
+        wait_running(&emu, &urn, 1);
+        let id = emu.invoke_async(&urn, json!({"ms": 0})).unwrap().request_id;
+        // The attempt runs in `run_due` on a thread of its own: it must come back without
+        // a single tick (the held call cannot end before 500).
+        let attempt = s.spawn(|| emu.run_due());
+        let bound = Instant::now() + Duration::from_secs(30);
+        while !attempt.is_finished() && Instant::now() < bound {
+            std::thread::yield_now();
+        }
+        let returned_at_once = attempt.is_finished();
+        let record = emu.get_async_invocation(&id).unwrap();
+        // Ends both threads either way, so that a failure is reported, not a hang.
+        assert_eq!(tick_until_done(&emu, &urn, &[&first]), 1);
+        tick_until_done(&emu, &urn, &[&attempt]);
+        assert!(
+            returned_at_once,
+            "the async attempt waited for the instance"
+        );
+        assert_eq!(attempt.join().unwrap(), 1);
+        assert_eq!(record.status, fgs_core::async_record::AsyncStatus::Wait);
+        assert!(record.error_message.contains("FSS.0429"), "{record:?}");
+        assert_success(&first.join().unwrap());
+        id
+    });
+    // Retried a second later, now that the slot is free.
+    emu.advance(Duration::from_secs(1));
+    let record = emu.get_async_invocation(&id).unwrap();
+    assert_eq!(record.status, fgs_core::async_record::AsyncStatus::Success);
+    let totals = emu.function_metrics_totals(&urn).unwrap();
+    assert_eq!((totals.invocations, totals.rejections), (3, 1));
 }
