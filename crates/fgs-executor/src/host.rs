@@ -275,6 +275,8 @@ pub(crate) struct HostState {
     pub(crate) log: Arc<SharedBuffer>,
     pub(crate) call: CallState,
     pub(crate) spec: Arc<VersionSpec>,
+    /// The version's context JSON pieces.
+    pub(crate) context: Arc<ContextTemplate>,
     pub(crate) exec: Arc<ExecInner>,
     /// The guest's `memory` export, cached once the instance exists.
     pub(crate) memory: Option<wasmtime::Memory>,
@@ -285,6 +287,7 @@ impl HostState {
         wasi: WasiP1Ctx,
         log: Arc<SharedBuffer>,
         spec: Arc<VersionSpec>,
+        context: Arc<ContextTemplate>,
         exec: Arc<ExecInner>,
     ) -> Self {
         HostState {
@@ -297,6 +300,7 @@ impl HostState {
             log,
             call: CallState::new(),
             spec,
+            context,
             exec,
             memory: None,
         }
@@ -372,10 +376,9 @@ impl HostState {
             let remaining = state.remaining();
             let mut json = std::mem::take(&mut state.call.context_json);
             json.clear();
-            serde_json::to_writer(
-                &mut json,
-                &ContextRef::new(&state.spec, &state.call.request, remaining),
-            )?;
+            state
+                .context
+                .write(&mut json, &state.call.request, remaining);
             state.call.context_json = json;
         }
         let json = std::mem::take(&mut caller.data_mut().call.context_json);
@@ -439,40 +442,70 @@ pub(crate) fn context_of(
     }
 }
 
-/// [`fgs_abi::Context`] borrowing its fields: the same JSON (same fields, same order, same
-/// encodings), without cloning the spec's strings and `user_data` on every call.
-#[derive(serde::Serialize)]
-struct ContextRef<'a> {
-    request_id: &'a str,
-    function_name: &'a str,
-    package: &'a str,
-    version: &'a str,
-    memory_size: u32,
-    cpu: u32,
-    timeout: u32,
-    remaining_time_ms: u64,
-    user_data: &'a std::collections::BTreeMap<String, String>,
-    project_id: &'a str,
-    invocation_type: InvocationType,
-    attempt: u32,
+/// The JSON of the guest's [`fgs_abi::Context`] (the same fields, order and encodings as
+/// serializing it) with the version's fixed fields serialized once per version: a call
+/// writes only its request's facts between the pieces.
+pub(crate) struct ContextTemplate {
+    /// `,"function_name":…,"package":…,"version":`
+    head: Vec<u8>,
+    /// The version's own name, for a call without a label.
+    version: Vec<u8>,
+    /// `,"memory_size":…,"cpu":…,"timeout":…,"remaining_time_ms":`
+    mid: Vec<u8>,
+    /// `,"user_data":{…},"project_id":…,"invocation_type":`
+    tail: Vec<u8>,
 }
 
-impl<'a> ContextRef<'a> {
-    fn new(spec: &'a VersionSpec, r: &'a RequestInfo, remaining: Duration) -> Self {
-        ContextRef {
-            request_id: &r.request_id,
-            function_name: &spec.function_name,
-            package: &spec.package,
-            version: r.version_label.as_deref().unwrap_or(&spec.version),
-            memory_size: spec.memory_size_mb,
-            cpu: spec.cpu_millicores,
-            timeout: spec.timeout.as_secs().min(u32::MAX as u64) as u32,
-            remaining_time_ms: remaining.as_millis().min(u64::MAX as u128) as u64,
-            user_data: &spec.user_data,
-            project_id: &spec.project_id,
-            invocation_type: r.invocation_type,
-            attempt: r.attempt.max(1),
+impl ContextTemplate {
+    pub(crate) fn of(spec: &VersionSpec) -> Self {
+        let mut head = br#","function_name":"#.to_vec();
+        json_into(&mut head, spec.function_name.as_str());
+        head.extend_from_slice(br#","package":"#);
+        json_into(&mut head, spec.package.as_str());
+        head.extend_from_slice(br#","version":"#);
+        let mut version = Vec::new();
+        json_into(&mut version, spec.version.as_str());
+        let timeout = spec.timeout.as_secs().min(u64::from(u32::MAX));
+        let mid = format!(
+            r#","memory_size":{},"cpu":{},"timeout":{timeout},"remaining_time_ms":"#,
+            spec.memory_size_mb, spec.cpu_millicores
+        )
+        .into_bytes();
+        let mut tail = br#","user_data":"#.to_vec();
+        json_into(&mut tail, &spec.user_data);
+        tail.extend_from_slice(br#","project_id":"#);
+        json_into(&mut tail, spec.project_id.as_str());
+        tail.extend_from_slice(br#","invocation_type":"#);
+        ContextTemplate {
+            head,
+            version,
+            mid,
+            tail,
         }
+    }
+
+    /// Appends the context of request `r` with `remaining` time to `out`.
+    fn write(&self, out: &mut Vec<u8>, r: &RequestInfo, remaining: Duration) {
+        out.extend_from_slice(br#"{"request_id":"#);
+        json_into(out, r.request_id.as_str());
+        out.extend_from_slice(&self.head);
+        match &r.version_label {
+            Some(label) => json_into(out, label.as_str()),
+            None => out.extend_from_slice(&self.version),
+        }
+        out.extend_from_slice(&self.mid);
+        let remaining_ms = remaining.as_millis().min(u128::from(u64::MAX));
+        out.extend_from_slice(remaining_ms.to_string().as_bytes());
+        out.extend_from_slice(&self.tail);
+        json_into(out, &r.invocation_type);
+        out.extend_from_slice(format!(r#","attempt":{}}}"#, r.attempt.max(1)).as_bytes());
+    }
+}
+
+/// Appends the JSON of `value` (strings, string maps, enums: serializing them cannot fail).
+fn json_into(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) {
+    if let Err(e) = serde_json::to_writer(&mut *out, value) {
+        tracing::error!("cannot serialize the guest context: {e}");
     }
 }
 
@@ -650,10 +683,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn borrowed_context_serializes_like_the_abi_context() {
-        let spec = VersionSpec::new("f\"n", "index.handler")
+    fn the_context_template_writes_the_abi_context() {
+        let mut spec = VersionSpec::new("f\"n", "index.handler")
             .with_user_data("K", "v\u{e9}")
-            .with_user_data("A", "1");
+            .with_user_data("A", "1\n\"two\"")
+            .with_version("v<1>");
+        spec.project_id = "p\\id".into();
+        spec.package = "pk\u{1}g".into();
+        let template = ContextTemplate::of(&spec);
         for (label, ty, attempt) in [
             (None, InvocationType::Sync, 0),
             (Some("alias-1".to_string()), InvocationType::Async, 3),
@@ -665,7 +702,9 @@ mod tests {
                 attempt,
             };
             let remaining = Duration::from_millis(1234);
-            let ours = serde_json::to_vec(&ContextRef::new(&spec, &r, remaining)).unwrap();
+            let mut ours = b"stale".to_vec();
+            ours.clear();
+            template.write(&mut ours, &r, remaining);
             let abi = serde_json::to_vec(&context_of(&spec, &r, remaining)).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),

@@ -17,7 +17,7 @@ use crate::capture::CaptureStream;
 use crate::engine::ExecInner;
 use crate::error::{Error, Result};
 use crate::function::{FunctionShared, Kind};
-use crate::host::{CaptureBuffer, HostState, SharedBuffer, configure_store};
+use crate::host::{CaptureBuffer, ContextTemplate, HostState, SharedBuffer, configure_store};
 use crate::outcome::{Invocation, Outcome, billed};
 use crate::spec::{Request, VersionSpec};
 use fgs_core::shard::{Padded, home, shard_count};
@@ -135,6 +135,8 @@ pub(crate) struct VersionInner {
     spec: Arc<VersionSpec>,
     /// The guest's environment (`user_data` and `RUNTIME_*`), built once per version.
     env: Vec<(String, String)>,
+    /// The guest context's fixed JSON, serialized once per version.
+    context: Arc<ContextTemplate>,
     kind: Kind,
     idle: IdleShards,
     reserved_target: AtomicUsize,
@@ -328,7 +330,13 @@ impl VersionInner {
         wasi: wasmtime_wasi::p1::WasiP1Ctx,
         log: Arc<SharedBuffer>,
     ) -> Store<HostState> {
-        let state = HostState::new(wasi, log, self.spec.clone(), self.exec.clone());
+        let state = HostState::new(
+            wasi,
+            log,
+            self.spec.clone(),
+            self.context.clone(),
+            self.exec.clone(),
+        );
         let mut store = Store::new(&self.exec.engine, state);
         configure_store(&mut store);
         store
@@ -714,6 +722,7 @@ impl Version {
             function,
             exec: exec.clone(),
             env: spec.env(),
+            context: Arc::new(ContextTemplate::of(&spec)),
             spec: Arc::new(spec),
             kind,
             idle: IdleShards::new(),
