@@ -35,6 +35,9 @@ enum Stamp {
     Real(Instant),
 }
 
+/// Aligned to its own cache lines: instances of one version are allocated one after the
+/// other and then used by different threads, which write `last_used` on every call.
+#[repr(align(128))]
 struct InstanceData {
     id: u64,
     store: Store<HostState>,
@@ -165,8 +168,34 @@ impl std::fmt::Debug for Version {
 /// One shard of a version's idle instances, with its length readable without the lock.
 #[derive(Default)]
 struct IdleShard {
-    list: Mutex<Vec<Instance>>,
+    list: Mutex<ShardList>,
     len: AtomicUsize,
+}
+
+/// A shard's instances: the most recently returned one inline, in the shard's own padded
+/// cache lines, and the others in a vector. A thread that returns its instance and takes it
+/// again (the steady state) writes only its shard, never a heap buffer that may sit on the
+/// same cache line as another shard's.
+#[derive(Default)]
+struct ShardList {
+    top: Option<Instance>,
+    rest: Vec<Instance>,
+}
+
+impl ShardList {
+    fn len(&self) -> usize {
+        usize::from(self.top.is_some()) + self.rest.len()
+    }
+
+    fn push(&mut self, inst: Instance) {
+        if let Some(previous) = self.top.replace(inst) {
+            self.rest.push(previous);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Instance> {
+        self.top.take().or_else(|| self.rest.pop())
+    }
 }
 
 impl IdleShard {
@@ -225,7 +254,11 @@ impl IdleShards {
             .iter()
             .map(|s| {
                 let mut list = s.list.lock();
-                let r = f(&mut list);
+                let mut all = std::mem::take(&mut list.rest);
+                all.extend(list.top.take());
+                let r = f(&mut all);
+                list.top = all.pop();
+                list.rest = all;
                 s.len.store(list.len(), Ordering::Relaxed);
                 r
             })
