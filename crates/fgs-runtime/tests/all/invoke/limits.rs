@@ -72,8 +72,8 @@ fn max_instances_changes_apply_at_once() {
     assert_eq!(emu.running_invocations(&urn).unwrap(), 0);
 }
 
-#[test]
-fn idle_instances_are_reclaimed_after_the_idle_timeout() {
+/// An emulator whose idle timeout is 60 s, with a `counter` function that ran once (cold).
+fn idle_after_60s() -> (Emulator, Arc<ManualClock>, String) {
     let (emu, clock) = emulator_with(
         Emulator::builder()
             .manual_epoch()
@@ -82,6 +82,12 @@ fn idle_instances_are_reclaimed_after_the_idle_timeout() {
     );
     let urn = create(&emu, "counter", "counter", json!({}));
     assert!(emu.invoke(&urn, b"{}").unwrap().cold_start);
+    (emu, clock, urn)
+}
+
+#[test]
+fn idle_instances_are_reclaimed_after_the_idle_timeout() {
+    let (emu, clock, urn) = idle_after_60s();
     clock.advance(Duration::from_secs(59));
     assert_eq!(emu.reclaim_idle(), 0, "not idle long enough");
     assert!(!emu.invoke(&urn, b"{}").unwrap().cold_start);
@@ -94,14 +100,7 @@ fn idle_instances_are_reclaimed_after_the_idle_timeout() {
 #[test]
 fn the_scheduler_reclaims_idle_instances_as_time_passes() {
     // Module docs of `scheduler`: a sweep at most every tenth of the idle timeout (here 6 s).
-    let (emu, _) = emulator_with(
-        Emulator::builder()
-            .manual_epoch()
-            .pool_instances(8)
-            .idle_timeout(Duration::from_secs(60)),
-    );
-    let urn = create(&emu, "counter", "counter", json!({}));
-    assert!(emu.invoke(&urn, b"{}").unwrap().cold_start);
+    let (emu, _, urn) = idle_after_60s();
     emu.advance(Duration::from_secs(50));
     let inv = emu.invoke(&urn, b"{}").unwrap();
     assert_eq!((inv.result_text(), inv.cold_start), ("2".to_owned(), false));
