@@ -140,7 +140,7 @@ impl Emulator {
         let qualifier = Qualifier::Alias(alias_name.to_owned());
         let triggers = entry
             .triggers
-            .iter()
+            .values()
             .filter(|t| t.qualifier == qualifier)
             .count();
         if triggers > 0 {

@@ -21,6 +21,7 @@ use fgs_core::tracing_config::TracingConfig;
 use fgs_core::trigger::Trigger;
 use fgs_core::urn::{FunctionUrn, Qualifier};
 use fgs_core::{ErrorKind, Result};
+use indexmap::IndexMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The state behind its read-write lock, with a generation that every write lock bumps.
@@ -118,8 +119,8 @@ pub(crate) struct FunctionEntry {
     pub(crate) versions: BTreeMap<String, VersionState>,
     /// Aliases by name.
     pub(crate) aliases: BTreeMap<String, Alias>,
-    /// Triggers, in creation order.
-    pub(crate) triggers: Vec<TriggerRecord>,
+    /// Triggers by id, in creation order (a firing looks its trigger up by id).
+    pub(crate) triggers: IndexMap<String, TriggerRecord>,
     /// Test events, in creation order.
     pub(crate) test_events: Vec<TestEvent>,
     /// Tracing AK/SK, once set.
@@ -138,7 +139,7 @@ impl FunctionEntry {
             latest,
             versions: BTreeMap::new(),
             aliases: BTreeMap::new(),
-            triggers: Vec::new(),
+            triggers: IndexMap::new(),
             test_events: Vec::new(),
             tracing: None,
             reserved: BTreeMap::new(),
@@ -196,7 +197,7 @@ impl FunctionEntry {
     /// Removes every per-qualifier resource of `qualifier`: its triggers, reserved-instance
     /// and async configs (used when a version or alias is deleted).
     pub(crate) fn remove_qualifier_resources(&mut self, qualifier: &Qualifier) {
-        self.triggers.retain(|t| &t.qualifier != qualifier);
+        self.triggers.retain(|_, t| &t.qualifier != qualifier);
         self.reserved.remove(qualifier.name());
         self.async_configs.remove(qualifier.name());
     }

@@ -71,7 +71,7 @@ impl Emulator {
         if ty.is_pull() {
             let pulls = entry
                 .triggers
-                .iter()
+                .values()
                 .filter(|t| t.trigger.trigger_type_code.is_pull())
                 .count();
             if pulls >= limits.max_pull_triggers {
@@ -95,10 +95,13 @@ impl Emulator {
             created_at: now,
             updated_at: now,
         };
-        state.function_mut(&urn)?.triggers.push(TriggerRecord {
-            qualifier,
-            trigger: trigger.clone(),
-        });
+        state.function_mut(&urn)?.triggers.insert(
+            trigger.trigger_id.clone(),
+            TriggerRecord {
+                qualifier,
+                trigger: trigger.clone(),
+            },
+        );
         self.schedule_trigger(&FunctionKey::of(&urn), &trigger);
         Ok(trigger)
     }
@@ -111,7 +114,7 @@ impl Emulator {
         let entry = scoped_entry(&state, &urn)?;
         Ok(entry
             .triggers
-            .iter()
+            .values()
             .filter(|t| in_scope(&urn, &t.qualifier))
             .map(|t| t.trigger.clone())
             .collect())
@@ -216,7 +219,7 @@ impl Emulator {
         let mut state = self.inner.state.write();
         let entry = scoped_entry(&state, &urn)?;
         let i = find(entry, &urn, trigger_type_code, trigger_id)?;
-        state.function_mut(&urn)?.triggers.remove(i);
+        state.function_mut(&urn)?.triggers.shift_remove_index(i);
         Ok(())
     }
 
@@ -230,7 +233,7 @@ impl Emulator {
         state
             .function_mut(&urn)?
             .triggers
-            .retain(|t| !in_scope(&urn, &t.qualifier));
+            .retain(|_, t| !in_scope(&urn, &t.qualifier));
         Ok(())
     }
 }
@@ -263,8 +266,8 @@ pub(crate) fn find(
     })?;
     let found = entry
         .triggers
-        .iter()
-        .position(|t| t.trigger.trigger_id == trigger_id && in_scope(urn, &t.qualifier));
+        .get_index_of(trigger_id)
+        .filter(|&i| in_scope(urn, &entry.triggers[i].qualifier));
     match found {
         None => Err(ty.not_found_kind().with(format!(
             "{ty} trigger '{trigger_id}' does not exist on '{}'",
@@ -301,7 +304,7 @@ fn check_conflicts(
     let mut others: Vec<(Placement, &EventData)> = Vec::new();
     for (k, e) in &state.functions {
         let same_function = k == &key;
-        for t in &e.triggers {
+        for t in e.triggers.values() {
             if Some(t.trigger.trigger_id.as_str()) == skip {
                 continue;
             }

@@ -326,13 +326,10 @@ impl Emulator {
         }
         let record = {
             let state = self.inner.state.read();
-            state.functions.get(key).and_then(|entry| {
-                entry
-                    .triggers
-                    .iter()
-                    .find(|t| t.trigger.trigger_id == trigger_id)
-                    .cloned()
-            })
+            state
+                .functions
+                .get(key)
+                .and_then(|entry| entry.triggers.get(trigger_id).cloned())
         };
         let Some(record) = record else {
             scheduler.forget_timer(trigger_id);
