@@ -162,24 +162,34 @@ impl Default for FunctionCell {
 
 impl FunctionCell {
     /// Records one invocation at `minute`; `month` gives its calendar month, asked only when
-    /// a new minute starts.
+    /// a new minute starts. Locks are taken in one order everywhere: `settled`, then a
+    /// shard; so a shard whose pending minute is over is settled after letting go of it.
     fn record(
         &self,
         minute: i64,
-        month: impl FnOnce() -> MonthKey,
+        month: impl Fn() -> MonthKey,
         record: &InvocationRecord,
         retention: u64,
     ) {
-        let mut p = self.pending[home(self.pending.len())].lock();
-        if p.minute != minute || !p.bucket.has_data() {
-            if p.bucket.has_data() {
-                let done = std::mem::take(&mut p.bucket);
-                self.settled.lock().add(p.minute, p.month, &done, retention);
+        let shard = &self.pending[home(self.pending.len())];
+        loop {
+            let mut p = shard.lock();
+            if !p.bucket.has_data() {
+                p.minute = minute;
+                p.month = month();
             }
-            p.minute = minute;
-            p.month = month();
+            if p.minute == minute {
+                p.bucket.add(record);
+                return;
+            }
+            drop(p);
+            let mut settled = self.settled.lock();
+            let mut p = shard.lock();
+            if p.bucket.has_data() && p.minute != minute {
+                let done = std::mem::take(&mut p.bucket);
+                settled.add(p.minute, p.month, &done, retention);
+            }
         }
-        p.bucket.add(record);
     }
 
     /// The function's figures with every pending minute settled.

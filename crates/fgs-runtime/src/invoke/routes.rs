@@ -77,6 +77,15 @@ impl Routes {
         self.table.load()
     }
 
+    /// Drops every cached route (and with them the deployments only they still hold: a
+    /// deleted function's instances and dependency files go now, not at the next resolve).
+    pub(crate) fn clear(&self) {
+        self.table.store(Arc::new(Table {
+            generation: 0,
+            routes: HashMap::with_hasher(self.hasher.clone()),
+        }));
+    }
+
     /// Caches the route of `urn` resolved at `generation`: a table of an older generation is
     /// replaced by a new one, a newer one is left alone (the route is already stale).
     pub(crate) fn insert(&self, urn: &str, generation: u64, route: impl Fn() -> Route) {

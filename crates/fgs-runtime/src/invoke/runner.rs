@@ -282,8 +282,10 @@ impl Runner {
             .map_or(0, |slot| slot.function.running())
     }
 
-    /// Drops a function's deployments (all of them, or one version's).
+    /// Drops a function's deployments (all of them, or one version's), and the cached routes
+    /// that may hold them.
     pub(crate) fn forget(&self, key: &FunctionKey, version: Option<&str>) {
+        self.routes.clear();
         let mut functions = self.functions.lock();
         match version {
             None => {

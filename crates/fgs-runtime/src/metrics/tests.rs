@@ -479,3 +479,46 @@ fn qualified_urns_give_the_whole_function() {
         "FSS.1052"
     );
 }
+
+/// Recording threads crossing minute boundaries (each settles its pending minute) while other
+/// threads query (each settles every shard): no deadlock, and every invocation is counted
+/// once, in its own minute.
+#[test]
+fn recording_across_minutes_while_querying_loses_nothing() {
+    let (emu, clock) = emulator_at("2024-05-01T12:00:00Z", 0);
+    let (urn, key) = create(&emu, "hello");
+    let per_thread = 3000;
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..per_thread {
+                    emu.record_invocation(&key, ok(1.0));
+                    clock.advance(Duration::from_secs(20));
+                }
+            });
+        }
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..300 {
+                    emu.function_metrics_totals(&urn).unwrap();
+                    emu.get_function_statistics(&urn, "60").unwrap();
+                }
+            });
+        }
+    });
+    let totals = emu.function_metrics_totals(&urn).unwrap();
+    assert_eq!(totals.invocations, 2 * per_thread);
+    let retention = emu.metrics_retention_minutes();
+    let functions = emu.inner.metrics.functions.read();
+    let settled = functions[&key].settled(retention);
+    let in_minutes: u64 = settled.minutes.iter().map(|(_, b)| b.invocations).sum();
+    assert_eq!(in_minutes, 2 * per_thread, "every call in a minute bucket");
+    assert!(
+        settled
+            .minutes
+            .iter()
+            .zip(settled.minutes.iter().skip(1))
+            .all(|(a, b)| a.0 < b.0),
+        "minute buckets in order, each once"
+    );
+}
