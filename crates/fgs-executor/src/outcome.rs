@@ -177,6 +177,31 @@ pub(crate) fn tail(s: &str, max: usize) -> &str {
 
 /// `duration` rounded up to whole milliseconds, at least 1 ms.
 pub(crate) fn billed(duration: Duration) -> Duration {
-    let ms = duration.as_nanos().div_ceil(1_000_000).max(1);
-    Duration::from_millis(ms.min(u64::MAX as u128) as u64)
+    // ceil(total ns / 1e6) without 128-bit division: whole seconds are whole milliseconds.
+    let ms = duration
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(duration.subsec_nanos().div_ceil(1_000_000)));
+    Duration::from_millis(ms.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn billing_rounds_up_to_whole_milliseconds_at_least_one() {
+        let cases = [
+            (Duration::ZERO, 1),
+            (Duration::from_nanos(1), 1),
+            (Duration::from_millis(1), 1),
+            (Duration::from_micros(1001), 2),
+            (Duration::new(1, 1), 1001),
+            (Duration::from_secs(2), 2000),
+            (Duration::new(3, 999_999_999), 4000),
+        ];
+        for (d, ms) in cases {
+            assert_eq!(billed(d), Duration::from_millis(ms), "{d:?}");
+        }
+    }
 }

@@ -405,15 +405,10 @@ impl Emulator {
         if duration.is_zero() {
             return Duration::ZERO;
         }
-        let unit = self
-            .inner
-            .runner
-            .settings
-            .billing_granularity
-            .as_nanos()
-            .max(1);
-        let units = duration.as_nanos().div_ceil(unit);
-        Duration::from_nanos((units * unit).min(u128::from(u64::MAX)) as u64)
+        // In u64 nanoseconds (584 years): no 128-bit division on every call.
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        let unit = nanos(self.inner.runner.settings.billing_granularity).max(1);
+        Duration::from_nanos(nanos(duration).div_ceil(unit).saturating_mul(unit))
     }
 
     /// What deploying `name` of `entry` needs, read under the state lock.

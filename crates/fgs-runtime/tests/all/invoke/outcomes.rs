@@ -328,3 +328,21 @@ fn blank_code_runs_the_built_in_echo_handler() {
     assert_eq!(inv.result, big);
     assert!(inv.init_duration.is_some());
 }
+
+#[test]
+fn the_billed_duration_rounds_up_to_the_billing_granularity() {
+    let (emu, _) = emulator_with(
+        Emulator::builder()
+            .manual_epoch()
+            .billing_granularity(Duration::from_millis(100)),
+    );
+    let urn = create(&emu, "echo", "echo", json!({}));
+    for _ in 0..3 {
+        let inv = emu.invoke(&urn, b"e").unwrap();
+        // An echo call takes far less than 100 ms: one unit.
+        assert!(inv.duration < Duration::from_millis(100), "{inv:?}");
+        assert_eq!(inv.billed_duration, Duration::from_millis(100));
+    }
+    let totals = emu.function_metrics_totals(&urn).unwrap();
+    assert_eq!(totals.billed_ms, 300);
+}
