@@ -301,29 +301,34 @@ fn check_conflicts(
     skip: Option<&str>,
 ) -> Result<()> {
     let key = FunctionKey::of(urn);
-    let mut others: Vec<(Placement, &EventData)> = Vec::new();
-    for (k, e) in &state.functions {
+    // Only OBS and the APIG family conflict across functions (their resource is shared);
+    // every other rule compares triggers of the same function.
+    let project_wide = matches!(data, EventData::Obs(_) | EventData::Apig(_));
+    let own = state.functions.get_key_value(&key);
+    let functions: Box<dyn Iterator<Item = (&FunctionKey, &FunctionEntry)> + '_> = if project_wide {
+        Box::new(state.functions.iter())
+    } else {
+        Box::new(own.into_iter())
+    };
+    let others = functions.flat_map(|(k, e)| {
         let same_function = k == &key;
-        for t in e.triggers.values() {
-            if Some(t.trigger.trigger_id.as_str()) == skip {
-                continue;
-            }
-            let at = Placement {
-                same_function,
-                same_qualifier: same_function && &t.qualifier == qualifier,
-            };
-            others.push((at, &t.trigger.event_data));
-        }
+        e.triggers
+            .values()
+            .filter(move |t| Some(t.trigger.trigger_id.as_str()) != skip)
+            .map(move |t| {
+                let at = Placement {
+                    same_function,
+                    same_qualifier: same_function && &t.qualifier == qualifier,
+                };
+                (at, &t.trigger.event_data)
+            })
+    });
+    let others: Vec<(Placement, &EventData)> = others.collect();
+    if let Some(err) = others.iter().find_map(|&(at, e)| data.conflict(e, at)) {
+        return Err(err);
     }
-    for &(at, existing) in &others {
-        if let Some(err) = data.conflict(existing, at) {
-            return Err(err);
-        }
+    match others.iter().find_map(|&(at, e)| data.name_clash(e, at)) {
+        Some(err) => Err(err),
+        None => Ok(()),
     }
-    for &(at, existing) in &others {
-        if let Some(err) = data.name_clash(existing, at) {
-            return Err(err);
-        }
-    }
-    Ok(())
 }

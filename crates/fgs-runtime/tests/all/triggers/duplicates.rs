@@ -58,6 +58,19 @@ fn duplicates_get_each_types_code() {
 }
 
 #[test]
+fn same_source_on_another_function_is_allowed_except_obs_and_apig() {
+    // Only OBS bucket notifications and APIG routes are shared across functions.
+    let (emu, _) = emulator();
+    let f = function(&emu, "f");
+    let g = function(&emu, "g");
+    for ty in ["SMN", "DMS", "DIS", "LTS", "KAFKA", "DDS", "TIMER"] {
+        create(&emu, &f, ty, valid(ty));
+        create(&emu, &g, ty, valid(ty));
+    }
+    assert_eq!(emu.list_triggers(&g).unwrap().len(), 7);
+}
+
+#[test]
 fn same_source_on_another_qualifier_is_allowed() {
     let (emu, _) = emulator();
     let urn = function(&emu, "f");
