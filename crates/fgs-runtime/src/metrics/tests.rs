@@ -481,31 +481,42 @@ fn qualified_urns_give_the_whole_function() {
 }
 
 /// Recording threads crossing minute boundaries (each settles its pending minute) while other
-/// threads query (each settles every shard): no deadlock, and every invocation is counted
-/// once, in its own minute.
+/// threads query (each settles every shard): no deadlock (a watchdog fails the test instead
+/// of hanging), and every invocation is counted once, in its own minute.
 #[test]
 fn recording_across_minutes_while_querying_loses_nothing() {
     let (emu, clock) = emulator_at("2024-05-01T12:00:00Z", 0);
     let (urn, key) = create(&emu, "hello");
     let per_thread = 3000;
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                for _ in 0..per_thread {
-                    emu.record_invocation(&key, ok(1.0));
-                    clock.advance(Duration::from_secs(20));
-                }
-            });
+    let mut threads = Vec::new();
+    for _ in 0..2 {
+        let (emu, clock, key) = (emu.clone(), clock.clone(), key.clone());
+        threads.push(std::thread::spawn(move || {
+            for _ in 0..per_thread {
+                emu.record_invocation(&key, ok(1.0));
+                clock.advance(Duration::from_secs(20));
+            }
+        }));
+    }
+    for _ in 0..2 {
+        let (emu, urn) = (emu.clone(), urn.clone());
+        threads.push(std::thread::spawn(move || {
+            for _ in 0..300 {
+                emu.function_metrics_totals(&urn).unwrap();
+                emu.get_function_statistics(&urn, "60").unwrap();
+            }
+        }));
+    }
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for t in threads {
+            t.join().unwrap();
         }
-        for _ in 0..2 {
-            s.spawn(|| {
-                for _ in 0..300 {
-                    emu.function_metrics_totals(&urn).unwrap();
-                    emu.get_function_statistics(&urn, "60").unwrap();
-                }
-            });
-        }
+        let _ = done.send(());
     });
+    finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("recording and querying deadlocked");
     let totals = emu.function_metrics_totals(&urn).unwrap();
     assert_eq!(totals.invocations, 2 * per_thread);
     let retention = emu.metrics_retention_minutes();
