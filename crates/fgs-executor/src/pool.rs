@@ -778,7 +778,7 @@ impl Version {
 
     /// Keeps `n` reserved instances (§5.10): creates them now, initializer included, so the
     /// next `n` concurrent invocations are warm; reserved instances are never reclaimed when
-    /// idle, and [`Executor::reclaim_idle`] replaces one that was discarded. Returns how many
+    /// idle, and [`crate::Executor::reclaim_idle`] replaces one that was discarded. Returns how many
     /// were created. Lowering `n` un-reserves nothing already running (they age out normally
     /// once unreserved instances are no longer needed).
     pub fn set_reserved(&self, n: usize) -> Result<usize> {
@@ -800,7 +800,7 @@ impl Version {
     }
 
     /// Drops this version's idle, unreserved instances unused for the idle timeout; see
-    /// [`Executor::reclaim_idle`].
+    /// [`crate::Executor::reclaim_idle`].
     pub fn reclaim_idle(&self) -> usize {
         self.inner.reclaim_idle()
     }

@@ -206,8 +206,9 @@ impl EmulatorBuilder {
         self
     }
 
-    /// How long an idle, unreserved instance is kept before [`Emulator::reclaim_idle`]
-    /// drops it, on the emulator's clock. Default 10 minutes.
+    /// How long an idle, unreserved instance is kept, on the emulator's clock, before the
+    /// scheduler's sweep (at most a tenth of this later, between 1 s and 60 s; see
+    /// `crate::scheduler`) or [`Emulator::reclaim_idle`] drops it. Default 10 minutes.
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.exec.idle_timeout = idle;
         self

@@ -154,7 +154,13 @@ impl Emulator {
     /// - **Instances**: warm instances are reused; reserved instances (§5.10,
     ///   [`Emulator::update_reserved_instances`]) are created at once with their initializer run,
     ///   for the version the qualifier names (an alias: its main version); idle instances are
-    ///   dropped by [`Emulator::reclaim_idle`] after the idle timeout on the emulator's clock.
+    ///   dropped after the idle timeout on the emulator's clock, by the scheduler as time
+    ///   passes ([`Emulator::advance`] on a manual clock) or at once by
+    ///   [`Emulator::reclaim_idle`].
+    /// - **Time limits**: a call runs within `timeout` (or [`InvokeOptions::time_limit`] when
+    ///   smaller; a sub-function call gets its caller's remaining time). Over max instances,
+    ///   an async attempt is rejected at once whatever the [`OverLimit`] policy, and retried by
+    ///   the queue.
     /// - **Environment**: `user_data` and `encrypted_user_data` keys are environment variables;
     ///   the files of the version's dependencies are readable under [`fgs_abi::DEPS_DIR`]
     ///   (read-only); the guest's wall clock is the emulator's clock.
