@@ -7,9 +7,9 @@
 //! threads: the table is read through an [`ArcSwap`] guard (no reference count is touched)
 //! and the route is borrowed from it for the call. Any write to the state (an update, a
 //! publish, an alias change, a delete...) moves the generation, and the next call of every
-//! URN resolves again under the state lock. Routes are cached only for URNs that name one
-//! version (`latest`, a version, or an alias without additional version weights, whose
-//! version is drawn per call) and only while the function is enabled.
+//! URN resolves again under the state lock. Routes are cached only for URNs that always name
+//! one version (`latest`, a version, or an alias without additional version weights; a
+//! weighted alias draws its version per call) and only while the function is enabled.
 
 use std::collections::HashMap;
 use std::sync::Arc;
