@@ -156,8 +156,21 @@ impl fmt::Display for Schedule {
 }
 
 impl PartialEq for Schedule {
+    /// The same canonical text (see `Display`), compared without formatting it: duplicate
+    /// checks compare a new TIMER with each existing one.
     fn eq(&self, other: &Self) -> bool {
-        self.to_string() == other.to_string()
+        match (self, other) {
+            (
+                Schedule::Rate { amount, unit },
+                Schedule::Rate {
+                    amount: other_amount,
+                    unit: other_unit,
+                },
+            ) => amount == other_amount && unit == other_unit,
+            (Schedule::Cron(a), Schedule::Cron(b)) => a.source == b.source,
+            (Schedule::Every(a), Schedule::Every(b)) => a.num_seconds() == b.num_seconds(),
+            _ => false,
+        }
     }
 }
 
@@ -337,6 +350,33 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn equality_is_equality_of_the_canonical_text() {
+        let schedules: Vec<Schedule> = [
+            (ScheduleType::Rate, "1h"),
+            (ScheduleType::Rate, "60m"),
+            (ScheduleType::Rate, "3m"),
+            (ScheduleType::Cron, "0 0 * * * ?"),
+            (ScheduleType::Cron, "0  0 * * *  ?"),
+            (ScheduleType::Cron, "0 5 * * * ?"),
+            (ScheduleType::Cron, "@every 90s"),
+            (ScheduleType::Cron, "@every 1m30s"),
+            (ScheduleType::Cron, "@every 2m"),
+        ]
+        .into_iter()
+        .map(|(ty, text)| Schedule::parse(ty, text).unwrap())
+        .collect();
+        let mut equal_pairs = 0;
+        for a in &schedules {
+            for b in &schedules {
+                assert_eq!(a == b, a.to_string() == b.to_string(), "{a} vs {b}");
+                equal_pairs += usize::from(a == b);
+            }
+        }
+        // Each with itself, plus the two cron spellings and the two `@every 90s` both ways.
+        assert_eq!(equal_pairs, schedules.len() + 4);
     }
 
     #[test]
