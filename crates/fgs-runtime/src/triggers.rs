@@ -304,26 +304,23 @@ fn check_conflicts(
     // Only OBS and the APIG family conflict across functions (their resource is shared);
     // every other rule compares triggers of the same function.
     let project_wide = matches!(data, EventData::Obs(_) | EventData::Apig(_));
-    let own = state.functions.get_key_value(&key);
-    let functions: Box<dyn Iterator<Item = (&FunctionKey, &FunctionEntry)> + '_> = if project_wide {
-        Box::new(state.functions.iter())
-    } else {
-        Box::new(own.into_iter())
-    };
-    let others = functions.flat_map(|(k, e)| {
+    let mut others: Vec<(Placement, &EventData)> = Vec::new();
+    for (k, e) in &state.functions {
         let same_function = k == &key;
-        e.triggers
-            .values()
-            .filter(move |t| Some(t.trigger.trigger_id.as_str()) != skip)
-            .map(move |t| {
-                let at = Placement {
-                    same_function,
-                    same_qualifier: same_function && &t.qualifier == qualifier,
-                };
-                (at, &t.trigger.event_data)
-            })
-    });
-    let others: Vec<(Placement, &EventData)> = others.collect();
+        if !same_function && !project_wide {
+            continue;
+        }
+        for t in e.triggers.values() {
+            if Some(t.trigger.trigger_id.as_str()) == skip {
+                continue;
+            }
+            let at = Placement {
+                same_function,
+                same_qualifier: same_function && &t.qualifier == qualifier,
+            };
+            others.push((at, &t.trigger.event_data));
+        }
+    }
     if let Some(err) = others.iter().find_map(|&(at, e)| data.conflict(e, at)) {
         return Err(err);
     }

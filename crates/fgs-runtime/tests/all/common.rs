@@ -8,6 +8,11 @@ use base64::Engine as _;
 use fgs_core::clock::ManualClock;
 use fgs_runtime::Emulator;
 
+/// A request type from the seed-shaped JSON the REST layer would pass through.
+pub fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("the request deserializes")
+}
+
 /// The time every test starts at: 2024-05-01T12:00:00Z.
 pub const START: &str = "2024-05-01T12:00:00Z";
 

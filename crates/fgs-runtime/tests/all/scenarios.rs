@@ -4,15 +4,9 @@
 
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::common::{assert_code, b64, emulator, zip_of};
-
-/// A request type from the seed-shaped JSON the REST layer would pass through.
-fn req<T: DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("the request deserializes")
-}
+use crate::common::{assert_code, b64, body as req, emulator, zip_of};
 
 /// A handler module with an exported `handler` function (valid WebAssembly).
 const HANDLER_WASM: &[u8] = &[

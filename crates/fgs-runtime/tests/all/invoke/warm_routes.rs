@@ -6,11 +6,7 @@ use fgs_runtime::OutcomeKind;
 use serde_json::json;
 
 use super::*;
-use crate::common::assert_code;
-
-fn req<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).unwrap()
-}
+use crate::common::{assert_code, body as req};
 
 #[test]
 fn code_and_config_updates_apply_to_the_next_warm_call() {
