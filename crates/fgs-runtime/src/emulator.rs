@@ -79,6 +79,8 @@ pub struct EmulatorBuilder {
     async_queue_capacity: usize,
     destination_sink: Option<Arc<dyn crate::async_invoke::DestinationSink>>,
     exec: crate::invoke::ExecSettings,
+    /// The executor shared with other projects of a [`crate::Platform`]; `None`: its own.
+    pub(crate) exec_cell: Option<Arc<crate::invoke::ExecCell>>,
 }
 
 impl Default for EmulatorBuilder {
@@ -95,6 +97,7 @@ impl Default for EmulatorBuilder {
             async_queue_capacity: crate::async_invoke::DEFAULT_ASYNC_QUEUE_CAPACITY,
             destination_sink: None,
             exec: crate::invoke::ExecSettings::default(),
+            exec_cell: None,
         }
     }
 }
@@ -232,6 +235,16 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The project id set so far.
+    pub(crate) fn project_id_value(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The seed set so far.
+    pub(crate) fn seed_value(&self) -> Option<u64> {
+        self.seed
+    }
+
     /// Validates the settings and builds the emulator. The wasm engine is not built here
     /// but on first use (an invocation, reserved instances), so an emulator that only
     /// manages functions costs nothing more.
@@ -281,7 +294,11 @@ impl EmulatorBuilder {
                         .unwrap_or_else(|| Arc::new(crate::async_invoke::RecordingSink::new())),
                 ),
                 scheduler: crate::scheduler::Scheduler::new(),
-                runner: crate::invoke::Runner::new(self.exec, routes_seed),
+                runner: crate::invoke::Runner::new(
+                    self.exec,
+                    self.exec_cell.unwrap_or_default(),
+                    routes_seed,
+                ),
             }),
         };
         if background {

@@ -21,6 +21,7 @@ mod functions;
 mod invoke;
 mod logs;
 mod metrics;
+mod platform;
 mod quotas;
 mod reserved;
 mod scheduler;
@@ -37,6 +38,7 @@ pub use emulator::{
 };
 pub use fgs_core::{Error, ErrorKind, Result};
 pub use invoke::{InvocationResult, InvocationType, InvokeOptions, OutcomeKind, OverLimit};
+pub use platform::Platform;
 pub use scheduler::{DELIVERY_LOG_CAPACITY, DeliveredEvent};
 
 /// The README's embedding example, compiled and run as a doctest.

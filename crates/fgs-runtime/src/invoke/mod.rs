@@ -20,7 +20,8 @@ use fgs_executor::{Executor, Request};
 pub use fgs_executor::OverLimit;
 pub use fgs_executor::fgs_abi::InvocationType;
 pub use outcome::OutcomeKind;
-pub(crate) use runner::{ExecSettings, Runner};
+pub(crate) use runner::{ExecCell, ExecSettings, Runner};
+pub(crate) use sub::invoke_for as sub_invoke_for;
 
 use crate::Emulator;
 use crate::state::{FunctionEntry, FunctionKey};
@@ -401,7 +402,10 @@ impl Emulator {
                 b = b.cache_dir(dir.clone());
             }
             let exec = b.build()?;
-            exec.set_sub_invoker(Arc::new(sub::EmulatorInvoker::new(&self.inner)));
+            let invoker = runner
+                .invoker_override()
+                .unwrap_or_else(|| Arc::new(sub::EmulatorInvoker::new(&self.inner)));
+            exec.set_sub_invoker(invoker);
             Ok(exec)
         })
     }

@@ -135,11 +135,39 @@ pub(crate) struct DeployInput {
     pub(crate) reserved: usize,
 }
 
+/// Where an emulator's executor lives: its own, or one shared by every project of a
+/// [`crate::Platform`] (one engine, one module cache, one instance pool).
+#[derive(Default)]
+pub(crate) struct ExecCell {
+    executor: OnceLock<Executor>,
+    init: Mutex<()>,
+    /// The sub-function invoker installed when the executor is built; `None`: the emulator
+    /// that builds it.
+    pub(crate) invoker: Option<Arc<dyn fgs_executor::SubInvoker>>,
+}
+
+impl ExecCell {
+    /// A cell whose executor, once built, calls `invoker` for guests' sub-function calls.
+    pub(crate) fn with_invoker(invoker: Arc<dyn fgs_executor::SubInvoker>) -> Self {
+        ExecCell {
+            invoker: Some(invoker),
+            ..Default::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for ExecCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecCell")
+            .field("started", &self.executor.get().is_some())
+            .finish()
+    }
+}
+
 /// The executor and the deployments, held by the emulator's `Inner`.
 pub(crate) struct Runner {
     pub(crate) settings: ExecSettings,
-    executor: OnceLock<Executor>,
-    init: Mutex<()>,
+    cell: Arc<ExecCell>,
     pub(crate) functions: Mutex<HashMap<FunctionKey, FunctionSlot>>,
     /// What URNs resolved to, for warm calls (`super::routes`).
     pub(crate) routes: Routes,
@@ -149,7 +177,7 @@ impl std::fmt::Debug for Runner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runner")
             .field("settings", &self.settings)
-            .field("started", &self.executor.get().is_some())
+            .field("started", &self.cell.executor.get().is_some())
             .finish()
     }
 }
@@ -164,11 +192,10 @@ pub(crate) fn max_instances(concurrency: Option<i64>, default_max: u32) -> Optio
 }
 
 impl Runner {
-    pub(crate) fn new(settings: ExecSettings, routes_seed: u64) -> Self {
+    pub(crate) fn new(settings: ExecSettings, cell: Arc<ExecCell>, routes_seed: u64) -> Self {
         Runner {
             settings,
-            executor: OnceLock::new(),
-            init: Mutex::new(()),
+            cell,
             functions: Mutex::new(HashMap::new()),
             routes: Routes::new(routes_seed),
         }
@@ -176,7 +203,12 @@ impl Runner {
 
     /// The executor if it was started.
     pub(crate) fn started(&self) -> Option<&Executor> {
-        self.executor.get()
+        self.cell.executor.get()
+    }
+
+    /// The sub-function invoker the executor's builder installs, if not the emulator.
+    pub(crate) fn invoker_override(&self) -> Option<Arc<dyn fgs_executor::SubInvoker>> {
+        self.cell.invoker.clone()
     }
 
     /// The executor, built on first use with `build` (which configures and builds it).
@@ -184,15 +216,16 @@ impl Runner {
         &self,
         build: impl FnOnce(&ExecSettings) -> fgs_executor::Result<Executor>,
     ) -> Result<&Executor> {
-        if let Some(e) = self.executor.get() {
+        let cell = &*self.cell;
+        if let Some(e) = cell.executor.get() {
             return Ok(e);
         }
-        let _guard = self.init.lock();
-        if let Some(e) = self.executor.get() {
+        let _guard = cell.init.lock();
+        if let Some(e) = cell.executor.get() {
             return Ok(e);
         }
         let exec = build(&self.settings).map_err(|e| internal(&e))?;
-        Ok(self.executor.get_or_init(|| exec))
+        Ok(cell.executor.get_or_init(|| exec))
     }
 
     /// The deployment of `version` of function `key` if it is current for `config`.

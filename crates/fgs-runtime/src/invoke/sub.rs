@@ -27,22 +27,31 @@ impl SubInvoker for EmulatorInvoker {
         let Some(inner) = self.0.upgrade() else {
             return SubInvokeResult::Failed("the emulator is shut down".into());
         };
-        let emu = Emulator { inner };
-        // The callee runs within the caller's remaining time (`InvokeOptions::time_limit`).
-        let remaining = Duration::from_millis(caller.remaining_time_ms);
-        if remaining.is_zero() {
-            return SubInvokeResult::Failed("the calling invocation has no time left".into());
-        }
-        let options = crate::InvokeOptions {
-            log_tail: false,
-            time_limit: Some(remaining),
-            ..Default::default()
-        };
-        tracing::debug!(caller = %caller.request_id, urn, "sub-function invoke");
-        match emu.invoke_with(urn, event, options) {
-            Ok(inv) if inv.is_success() => SubInvokeResult::Ok(inv.result),
-            Ok(inv) => SubInvokeResult::FunctionError(inv.error_message.unwrap_or_default()),
-            Err(e) => SubInvokeResult::Failed(format!("{}: {}", e.code(), e.message())),
-        }
+        invoke_for(&Emulator { inner }, caller, urn, event)
+    }
+}
+
+/// Runs a guest's sub-function call `urn` on `emu`, within the caller's remaining time.
+pub(crate) fn invoke_for(
+    emu: &Emulator,
+    caller: &Context,
+    urn: &str,
+    event: &[u8],
+) -> SubInvokeResult {
+    // The callee runs within the caller's remaining time (`InvokeOptions::time_limit`).
+    let remaining = Duration::from_millis(caller.remaining_time_ms);
+    if remaining.is_zero() {
+        return SubInvokeResult::Failed("the calling invocation has no time left".into());
+    }
+    let options = crate::InvokeOptions {
+        log_tail: false,
+        time_limit: Some(remaining),
+        ..Default::default()
+    };
+    tracing::debug!(caller = %caller.request_id, urn, "sub-function invoke");
+    match emu.invoke_with(urn, event, options) {
+        Ok(inv) if inv.is_success() => SubInvokeResult::Ok(inv.result),
+        Ok(inv) => SubInvokeResult::FunctionError(inv.error_message.unwrap_or_default()),
+        Err(e) => SubInvokeResult::Failed(format!("{}: {}", e.code(), e.message())),
     }
 }

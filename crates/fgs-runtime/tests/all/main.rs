@@ -11,6 +11,7 @@ mod functions;
 mod invoke;
 mod logs;
 mod metrics;
+mod platform;
 mod quotas;
 mod reserved;
 mod scenarios;
