@@ -260,6 +260,7 @@ impl Emulator {
         };
         let metrics = self.inner.metrics.cell(&key);
         let route = Route {
+            function: Arc::from(urn.name()),
             version,
             alias,
             memory_mb,
@@ -323,6 +324,19 @@ impl Emulator {
                 memory_mb,
                 cold_start: inv.cold_start,
             },
+        );
+        // One event per finished invocation (sync, async or trigger), for `fgs-local serve`.
+        tracing::info!(
+            target: "fgs_runtime::invocation",
+            function = %route.function,
+            version = %route.version,
+            request_id = %request_id,
+            kind = ?options.invocation_type,
+            outcome = outcome.name(),
+            duration_ms = inv.duration.as_secs_f64() * 1000.0,
+            cold = inv.cold_start,
+            billed_ms = billed_duration.as_millis() as u64,
+            "invocation"
         );
         let log = options.log_tail.then(|| inv.log_tail().to_owned());
         let (result, error_message) = match inv.outcome {

@@ -26,6 +26,8 @@ const MAX_ROUTES: usize = 1024;
 /// A resolved invocation target.
 #[derive(Clone)]
 pub(crate) struct Route {
+    /// The function's name (for the per-invocation log event).
+    pub(crate) function: Arc<str>,
     /// The version that runs (`latest` or a published version name).
     pub(crate) version: String,
     /// The alias the URN named, if any.

@@ -1,0 +1,192 @@
+//! `fgs-local serve`: the REST API of every project on one listener (`fgs_http::router` over
+//! a [`Platform`]), with the functions of a manifest (or the embedded sample) deployed through
+//! that same API once it listens, hot reload with `--watch`, one log line per invocation, and
+//! a graceful stop on SIGINT or SIGTERM (calls in flight finish, then the port is freed).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use fgs_runtime::{Emulator, Platform};
+
+use crate::client::Client;
+use crate::flags::{EndpointArgs, ServeArgs};
+use crate::manifest::Manifest;
+use crate::{deploy, sample, watch};
+
+/// What `serve` runs with, resolved from the flags.
+struct Settings {
+    addr: SocketAddr,
+    manifest: Manifest,
+    watch: bool,
+    auth: fgs_http::Auth,
+    /// A token the server accepts, for its own requests (the manifest) and the printed curl.
+    token: Option<String>,
+    /// Whether `token` is one the user gave (printed) or made here (never printed).
+    token_given: bool,
+}
+
+fn resolve(args: ServeArgs) -> Result<Settings> {
+    let manifest = match &args.manifest {
+        Some(p) => Manifest::load(p)?,
+        None => sample::manifest()?,
+    };
+    let mut keys = Vec::new();
+    for k in &args.auth_keys {
+        let (ak, sk) = k
+            .split_once(':')
+            .filter(|(a, s)| !a.is_empty() && !s.is_empty())
+            .ok_or_else(|| anyhow!("--auth-key '{k}' must be AK:SK (an access key id and its secret, joined by ':')"))?;
+        keys.push((ak.to_owned(), sk.to_owned()));
+    }
+    let mut tokens = args.auth_tokens.clone();
+    let verify = !keys.is_empty() || !tokens.is_empty();
+    let (token, token_given) = match tokens.first() {
+        Some(t) => (Some(t.clone()), true),
+        None if verify => {
+            let own = internal_token();
+            tokens.push(own.clone());
+            (Some(own), false)
+        }
+        None => (None, false),
+    };
+    let auth = if verify {
+        fgs_http::Auth::Verify { keys, tokens }
+    } else {
+        fgs_http::Auth::Open
+    };
+    Ok(Settings {
+        addr: SocketAddr::new(args.listen, args.port),
+        manifest,
+        watch: args.watch,
+        auth,
+        token,
+        token_given,
+    })
+}
+
+/// 128 random bits as hex, from the standard library's per-process hash keys.
+fn internal_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let word = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.finish()
+    };
+    format!("{:016x}{:016x}", word(), word())
+}
+
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    init_logging();
+    let s = resolve(args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(serve(s))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(s: Settings) -> Result<()> {
+    let listener = match tokio::net::TcpListener::bind(s.addr).await {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => bail!(
+            "port {} on {} is in use: stop the program that holds it, or pick another port with --port",
+            s.addr.port(),
+            s.addr.ip()
+        ),
+        Err(e) => bail!("cannot listen on {}: {e}", s.addr),
+    };
+    let local = listener
+        .local_addr()
+        .context("the listener has no address")?;
+    let base = format!("http://{local}");
+    let platform = Platform::new(Emulator::builder()) // MERGE: .apig_base_url(base.clone())
+        .map_err(|e| anyhow!("cannot start the emulator: {e}"))?;
+    let project = platform.default_project_id().to_owned();
+    let config = fgs_http::HttpConfig {
+        auth: s.auth.clone(),
+        ..Default::default()
+    };
+    let router = fgs_http::router(platform.clone(), config);
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+
+    let client = Client::new(&EndpointArgs {
+        endpoint: base.clone(),
+        project: project.clone(),
+        token: s.token.clone(),
+    });
+    let (manifest, apply_client) = (s.manifest.clone(), client.clone());
+    let applied = tokio::task::spawn_blocking(move || deploy::apply(&apply_client, &manifest))
+        .await
+        .context("the deploy task failed")??;
+    println!("fgs-local: listening on {base} (project {project})");
+    println!(
+        "fgs-local: deployed {} function(s) from {}: {applied}",
+        s.manifest.functions.len(),
+        s.manifest.origin
+    );
+    if let Some(f) = s.manifest.functions.first() {
+        let auth = match (&s.token, s.token_given) {
+            (Some(t), true) => format!(" -H 'X-Auth-Token: {t}'"),
+            _ => String::new(),
+        };
+        println!("fgs-local: invoke it with:");
+        println!(
+            "  curl -s -X POST {base}/v2/{project}/fgs/functions/{}/invocations -H 'Content-Type: application/json'{auth} -d '{{\"hello\": \"world\"}}'",
+            crate::client::seg(&f.urn())
+        );
+    }
+    let _watcher = s.watch.then(|| watch::start(s.manifest.clone(), client));
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    server
+        .await
+        .context("the server task failed")?
+        .context("the server failed")?;
+    println!("fgs-local: stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing calls in flight");
+}
+
+/// Log lines to standard error; `RUST_LOG` sets the filter (default `info`, wasmtime quiet).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the `fgs-local` binary: each runs the built binary on a free
+//! loopback port and talks to it over HTTP.
+
+mod common;
+
+mod deploy;
+mod invoke;
+mod serve;
+mod watch;
