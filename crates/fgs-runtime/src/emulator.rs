@@ -83,6 +83,9 @@ pub struct EmulatorBuilder {
     exec: crate::invoke::ExecSettings,
     state_dir: Option<PathBuf>,
     snapshot: Option<PathBuf>,
+    /// A store a crate test substitutes (e.g. one whose commits fail).
+    #[cfg(test)]
+    pub(crate) test_store: Option<Arc<dyn crate::store::Store>>,
     /// The executor shared with other projects of a [`crate::Platform`]; `None`: its own.
     pub(crate) exec_cell: Option<Arc<crate::invoke::ExecCell>>,
 }
@@ -104,6 +107,8 @@ impl Default for EmulatorBuilder {
             exec_cell: None,
             state_dir: None,
             snapshot: None,
+            #[cfg(test)]
+            test_store: None,
         }
     }
 }
@@ -307,11 +312,16 @@ impl EmulatorBuilder {
             .unwrap_or_else(|| clock.as_manual().is_none());
         let routes_seed = random.next_u64();
         let urn_defaults = UrnDefaults::new(self.region, self.project_id);
-        let (store, loaded) = crate::store::open(
+        #[allow(unused_mut)]
+        let (mut store, loaded) = crate::store::open(
             self.state_dir.as_deref(),
             self.snapshot.as_deref(),
             &urn_defaults,
         )?;
+        #[cfg(test)]
+        if let Some(test_store) = self.test_store {
+            store = test_store;
+        }
         let emu = Emulator {
             inner: Arc::new(Inner {
                 settings: Settings {

@@ -385,3 +385,6 @@ impl crate::Emulator {
         Tx::begin(&self.inner.store, state)
     }
 }
+
+#[cfg(test)]
+mod tests;
