@@ -462,7 +462,7 @@ impl Emulator {
 impl Emulator {
     /// Makes the warm pool follow a reserved count a policy just changed: pre-warms (or
     /// releases) instances of the qualifier's version.
-    fn apply_scheduled_reserved(&self, key: &FunctionKey, qualifier: &str) {
+    pub(crate) fn apply_scheduled_reserved(&self, key: &FunctionKey, qualifier: &str) {
         let Ok(q) = fgs_core::urn::Qualifier::parse(qualifier) else {
             return;
         };

@@ -237,6 +237,15 @@ impl Tx {
                 }
                 None => writes.push(Write::delete(Table::Functions, skey)),
             }
+            // The last fired ticks of triggers that are gone.
+            if let Some(before) = before {
+                let now = state.functions.get(key);
+                for id in before.triggers.keys() {
+                    if now.is_none_or(|e| !e.triggers.contains_key(id)) {
+                        writes.push(Write::delete(Table::Ticks, id.clone()));
+                    }
+                }
+            }
         }
         for (id, before) in &self.dependencies {
             match state.dependencies.get(id) {

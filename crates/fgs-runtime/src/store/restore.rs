@@ -140,8 +140,12 @@ impl Emulator {
         for (key, trigger, after) in resume {
             self.schedule_trigger_after(&key, &trigger, after);
         }
+        // Reserved instances are pre-warmed again, as after `update_reserved_instances`.
         for (key, qualifier, config) in reserved {
             self.schedule_reserved(&key, &qualifier, &config);
+            if config.count > 0 || config.tactics_config.is_some() {
+                self.apply_scheduled_reserved(&key, &qualifier);
+            }
         }
     }
 
