@@ -8,7 +8,7 @@ use bytes::Bytes;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
-use crate::host::SharedBuffer;
+use crate::buffer::SharedBuffer;
 
 /// An output stream appending to a shared [`CaptureBuffer`].
 #[derive(Clone)]

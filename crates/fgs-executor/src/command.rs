@@ -8,24 +8,27 @@ use wasmtime::InstancePre;
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 
+use crate::buffer::{CaptureBuffer, SharedBuffer, lossy};
 use crate::capture::CaptureStream;
+use crate::context::{RequestInfo, context_of};
 use crate::error::{Error, Result};
-use crate::host::{CaptureBuffer, HostState, RequestInfo, SharedBuffer, context_of};
 use crate::outcome::{Invocation, Outcome, billed, tail};
-use crate::pool::{VersionInner, classify, lossy};
 use crate::spec::Request;
+use crate::state::{HostState, classify};
+use crate::store::StoreBuilder;
 
+/// Runs one invocation of a WASI command on a new instance.
 pub(crate) fn invoke(
-    version: &VersionInner,
+    stores: &StoreBuilder,
     pre: &InstancePre<HostState>,
     req: &Request<'_>,
 ) -> Result<Invocation> {
-    let spec = version.spec();
-    let settings = &version.exec().settings;
+    let spec = &stores.spec;
+    let settings = &stores.shared.settings;
     let request = RequestInfo::of(req);
     let ctx = context_of(spec, &request, spec.timeout);
     let ctx_json = serde_json::to_string(&ctx).unwrap_or_default();
-    let log = Arc::new(SharedBuffer::new(CaptureBuffer::log(settings.log_limit)));
+    let log = stores.log();
     let out = Arc::new(SharedBuffer::new(CaptureBuffer::head(
         settings.max_result_bytes.saturating_add(1),
     )));
@@ -36,10 +39,10 @@ pub(crate) fn invoke(
         ),
         (fgs_abi::ENV_CONTEXT.to_string(), ctx_json),
     ];
-    let mut wasi = version.wasi(&log, &env);
+    let mut wasi = stores.wasi(&log, &env);
     wasi.stdin(MemoryInputPipe::new(req.event.to_vec()))
         .stdout(CaptureStream(out.clone()));
-    let mut store = version.new_store(wasi.build_p1(), log.clone());
+    let mut store = stores.store(wasi.build_p1(), log.clone());
     store.data_mut().begin(spec.call_timeout(req), Some(req));
     let deadline = store.data().first_deadline();
     store.set_epoch_deadline(deadline);
@@ -49,7 +52,6 @@ pub(crate) fn invoke(
         start.call(&mut store, ())
     });
     let duration = t0.elapsed();
-    version.count_command_instance();
     let exit = match &run {
         Ok(()) => Some(0),
         Err(e) => e.downcast_ref::<I32Exit>().map(|x| x.0),
@@ -103,7 +105,7 @@ pub(crate) fn invoke(
         log_truncated,
         cold_start: true,
         init_duration: None,
-        instance_id: version.next_instance_id(),
+        instance_id: stores.shared.next_instance_id(),
         outcome,
     })
 }

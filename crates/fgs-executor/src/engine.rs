@@ -1,22 +1,22 @@
 //! The [`Executor`]: one wasmtime `Engine` (pooling allocator, epoch interruption), the
 //! compiled-module cache, the epoch ticker and the executor-wide settings.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use fgs_core::clock::{Clock, SystemClock};
+use fgs_core::clock::SystemClock;
 use parking_lot::{Mutex, RwLock};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use crate::error::{Error, Result};
-use crate::function::Function;
-use crate::host::SubInvoker;
-use crate::module::CompiledModule;
+use crate::invoker::SubInvoker;
+use crate::module::{CompiledModule, ModuleCache};
 use crate::pool::VersionInner;
+use crate::settings::ExecutorBuilder;
+use crate::shared::Shared;
+use crate::state::HostState;
 
 /// Which instance allocator the engine ended up with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,129 +29,7 @@ pub enum Allocator {
     OnDemand,
 }
 
-/// Builds an [`Executor`]. Every setting has a default, stated on its method.
-///
-/// ```
-/// use std::time::Duration;
-/// let executor = fgs_executor::Executor::builder()
-///     .manual_epoch()
-///     .pool_instances(8)
-///     .build()?;
-/// executor.tick(1); // tests move time by hand
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct ExecutorBuilder {
-    pub(crate) epoch_tick: Duration,
-    pub(crate) manual_epoch: bool,
-    pub(crate) pooling: bool,
-    pub(crate) pool_instances: u32,
-    pub(crate) keep_resident: usize,
-    pub(crate) cache_dir: Option<PathBuf>,
-    pub(crate) clock: Option<Arc<dyn Clock>>,
-    pub(crate) idle_timeout: Duration,
-    pub(crate) log_limit: usize,
-    pub(crate) max_result_bytes: usize,
-    pub(crate) cpu_share: bool,
-}
-
-impl Default for ExecutorBuilder {
-    fn default() -> Self {
-        ExecutorBuilder {
-            epoch_tick: Duration::from_millis(10),
-            manual_epoch: false,
-            pooling: true,
-            pool_instances: 100,
-            keep_resident: 2 << 20,
-            cache_dir: None,
-            clock: None,
-            idle_timeout: Duration::from_secs(600),
-            log_limit: 64 << 10,
-            max_result_bytes: 6 << 20,
-            cpu_share: true,
-        }
-    }
-}
-
 impl ExecutorBuilder {
-    /// The epoch tick: timeouts are enforced with this precision and CPU-share throttling
-    /// works in slices of this length. Default 10 ms.
-    pub fn epoch_tick(mut self, tick: Duration) -> Self {
-        self.epoch_tick = tick.max(Duration::from_micros(100));
-        self
-    }
-
-    /// No ticker thread: time inside the engine moves only with [`Executor::tick`] (tests).
-    /// Timeouts then fire after `ceil(timeout / epoch_tick)` ticks, and the guest's remaining
-    /// time counts ticks too. Default: a ticker thread, stopped when the executor is dropped.
-    pub fn manual_epoch(mut self) -> Self {
-        self.manual_epoch = true;
-        self
-    }
-
-    /// Use the pooling allocator (default true). When the pool cannot be created the engine
-    /// falls back to the on-demand allocator; [`Executor::allocator`] says which is in use.
-    pub fn pooling(mut self, on: bool) -> Self {
-        self.pooling = on;
-        self
-    }
-
-    /// Instances (and memories, tables) the pool holds at once, over all functions. Default
-    /// 100. Each slot reserves virtual address space for a 4 GiB memory, not resident memory.
-    pub fn pool_instances(mut self, n: u32) -> Self {
-        self.pool_instances = n.max(1);
-        self
-    }
-
-    /// Bytes of each linear memory kept resident between instances (DESIGN §7: "a few MiB").
-    /// Default 2 MiB.
-    pub fn keep_resident(mut self, bytes: usize) -> Self {
-        self.keep_resident = bytes;
-        self
-    }
-
-    /// A directory for serialized compiled modules, keyed by code digest and engine settings,
-    /// so a restart does not compile again. Default none (in-memory cache only).
-    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.cache_dir = Some(dir.into());
-        self
-    }
-
-    /// The clock for idle-instance reclaim and the guest's wall clock. Default the system
-    /// clock.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
-        self
-    }
-
-    /// How long an idle, unreserved instance is kept before [`Executor::reclaim_idle`]
-    /// drops it. Default 10 minutes.
-    pub fn idle_timeout(mut self, idle: Duration) -> Self {
-        self.idle_timeout = idle;
-        self
-    }
-
-    /// Bytes of log kept per invocation (stdout, stderr, log calls); older bytes are dropped.
-    /// Default 64 KiB.
-    pub fn log_limit(mut self, bytes: usize) -> Self {
-        self.log_limit = bytes.max(crate::outcome::LOG_TAIL_BYTES);
-        self
-    }
-
-    /// The largest result a handler may return. Default 6 MiB (the platform's sync response
-    /// limit).
-    pub fn max_result_bytes(mut self, bytes: usize) -> Self {
-        self.max_result_bytes = bytes;
-        self
-    }
-
-    /// Enforce each function's `cpu` millicores as a CPU share (default true). See
-    /// [`crate`] docs for the model.
-    pub fn cpu_share(mut self, on: bool) -> Self {
-        self.cpu_share = on;
-        self
-    }
-
     /// Builds the engine (falling back from the tuned pool to on-demand allocation if needed)
     /// and starts the ticker unless manual.
     pub fn build(self) -> Result<Executor> {
@@ -179,22 +57,24 @@ impl ExecutorBuilder {
             .as_ref()
             .is_none_or(|c| format!("{c:?}") == format!("{SystemClock:?}"));
         let clock = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
-        let linker = crate::host::linker(&engine)?;
+        let linker = crate::imports::linker(&engine)?;
         Ok(Executor {
             inner: Arc::new(ExecInner {
                 engine,
                 allocator,
                 linker,
-                epoch,
                 stop,
                 ticker: Mutex::new(ticker),
-                modules: Mutex::new(HashMap::new()),
+                modules: ModuleCache::new(self.cache_dir.clone()),
                 versions: Mutex::new(Vec::new()),
-                invoker: RwLock::new(None),
-                clock,
-                next_instance: AtomicU64::new(1),
-                real_clock,
-                settings: self,
+                shared: Arc::new(Shared {
+                    epoch,
+                    invoker: RwLock::new(None),
+                    clock,
+                    next_instance: AtomicU64::new(1),
+                    real_clock,
+                    settings: self,
+                }),
             }),
         })
     }
@@ -270,7 +150,7 @@ impl std::fmt::Debug for Executor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Executor")
             .field("allocator", &self.inner.allocator)
-            .field("settings", &self.inner.settings)
+            .field("settings", &self.inner.shared.settings)
             .finish()
     }
 }
@@ -278,19 +158,13 @@ impl std::fmt::Debug for Executor {
 pub(crate) struct ExecInner {
     pub(crate) engine: Engine,
     pub(crate) allocator: Allocator,
-    pub(crate) linker: wasmtime::Linker<crate::host::HostState>,
-    pub(crate) epoch: Arc<AtomicU64>,
+    pub(crate) linker: wasmtime::Linker<HostState>,
+    /// What the stores read while a guest runs (settings, epoch, clock, invoker).
+    pub(crate) shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
     ticker: Mutex<Option<JoinHandle<()>>>,
-    pub(crate) modules: Mutex<HashMap<String, CompiledModule>>,
+    modules: ModuleCache,
     pub(crate) versions: Mutex<Vec<Weak<VersionInner>>>,
-    pub(crate) invoker: RwLock<Option<Arc<dyn SubInvoker>>>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) next_instance: AtomicU64,
-    /// The clock is the system clock (the default, or `fgs_core`'s `SystemClock` passed in,
-    /// recognized by its `Debug` name): idle times can then be measured with `Instant`s.
-    pub(crate) real_clock: bool,
-    pub(crate) settings: ExecutorBuilder,
 }
 
 impl Drop for ExecInner {
@@ -300,20 +174,6 @@ impl Drop for ExecInner {
             handle.thread().unpark();
             let _ = handle.join();
         }
-    }
-}
-
-impl ExecInner {
-    pub(crate) fn epoch_now(&self) -> u64 {
-        self.epoch.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn manual(&self) -> bool {
-        self.settings.manual_epoch
-    }
-
-    pub(crate) fn tick_len(&self) -> Duration {
-        self.settings.epoch_tick
     }
 }
 
@@ -343,25 +203,28 @@ impl Executor {
     /// ticker thread it adds ticks on top of it.
     pub fn tick(&self, n: u64) {
         for _ in 0..n {
-            self.inner.epoch.fetch_add(1, Ordering::Release);
+            self.inner.shared.epoch.fetch_add(1, Ordering::Release);
             self.inner.engine.increment_epoch();
         }
     }
 
     /// Ticks elapsed since the executor was built.
     pub fn ticks(&self) -> u64 {
-        self.inner.epoch_now()
+        self.inner.shared.epoch_now()
     }
 
     /// Sets the host side of the guest's `invoke` import (seed example 4.4). Without one, a
     /// guest's `invoke` fails with "no sub-function invoker".
     pub fn set_sub_invoker(&self, invoker: Arc<dyn SubInvoker>) {
-        *self.inner.invoker.write() = Some(invoker);
+        *self.inner.shared.invoker.write() = Some(invoker);
     }
 
-    /// A new concurrency domain for one function: its versions share its max-instance limit.
-    pub fn function(&self, name: impl Into<String>) -> Function {
-        Function::new(self.clone(), name.into())
+    /// Compiles a module (binary, or WebAssembly text), once per SHA-256 digest: compiling the
+    /// same bytes again returns the cached module. With a cache dir the artifact is also read
+    /// from / written to disk. Bytes that are not a valid module give
+    /// [`Error::InvalidModule`], which the runtime reports at create/update time (FSS.1011).
+    pub fn compile(&self, bytes: &[u8]) -> Result<CompiledModule> {
+        self.inner.modules.get_or_compile(&self.inner.engine, bytes)
     }
 
     /// Drops every idle, unreserved instance that has not been used for the idle timeout (by

@@ -66,24 +66,51 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+//!
+//! # Layout
+//!
+//! The modules depend on each other top-down, never back:
+//!
+//! - `function` (public [`Function`], deploy) -> `engine` ([`Executor`]: engine, ticker,
+//!   module cache, `compile`) -> `pool` ([`Version`]: warm instances, invoke, reserved,
+//!   reclaim) -> `kind` (which entry point), `instance` (handler-module instances),
+//!   `command` (WASI commands), `idle` (sharded idle lists), `limit` (max instances);
+//! - -> `imports` (the `fgs_v1` host functions and the linker) and `store` (building stores:
+//!   WASI context, limiter, epoch callback) -> `state` (the store's data: call, limiter,
+//!   epoch callback) -> `shared` (what stores read from the executor), `context`,
+//!   `capture`, `buffer`;
+//! - leaves: `settings` ([`ExecutorBuilder`]), `spec`, `module`, `invoker`, `outcome`, `error`.
+
+mod buffer;
 mod capture;
 mod command;
+mod context;
 mod engine;
 mod error;
 mod function;
-mod host;
+mod idle;
+mod imports;
+mod instance;
+mod invoker;
+mod kind;
+mod limit;
 mod module;
 mod outcome;
 mod pool;
+mod settings;
+mod shared;
 mod spec;
+mod state;
+mod store;
 
-pub use engine::{Allocator, Executor, ExecutorBuilder};
+pub use engine::{Allocator, Executor};
 pub use error::{Error, Result};
-pub use function::{Function, OverLimit};
-pub use host::{SubInvokeResult, SubInvoker};
+pub use function::Function;
+pub use invoker::{SubInvokeResult, SubInvoker};
 pub use module::CompiledModule;
 pub use outcome::{Invocation, LOG_TAIL_BYTES, Outcome};
 pub use pool::{PoolStats, Version};
-pub use spec::{Code, Request, VersionSpec, cpu_for_memory};
+pub use settings::ExecutorBuilder;
+pub use spec::{Code, OverLimit, Request, VersionSpec, cpu_for_memory};
 
 pub use fgs_abi;

@@ -1,14 +1,15 @@
 //! Compiling modules once per code digest, with an optional on-disk cache of serialized
 //! artifacts (DESIGN §7: `Module::new` ~53 ms, `Module::deserialize_file` ~43 us).
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
 
-use crate::engine::Executor;
 use crate::error::{Error, Result};
 
 /// A compiled module, shared by every version deployed from the same code digest.
@@ -41,18 +42,29 @@ impl CompiledModule {
     }
 }
 
-impl Executor {
-    /// Compiles a module (binary, or WebAssembly text), once per SHA-256 digest: compiling the
-    /// same bytes again returns the cached module. With a cache dir the artifact is also read
-    /// from / written to disk. Bytes that are not a valid module give
-    /// [`Error::InvalidModule`], which the runtime reports at create/update time (FSS.1011).
-    pub fn compile(&self, bytes: &[u8]) -> Result<CompiledModule> {
+/// The compiled modules of an executor, by SHA-256 digest of their bytes, optionally backed
+/// by a directory of serialized artifacts.
+pub(crate) struct ModuleCache {
+    modules: Mutex<HashMap<String, CompiledModule>>,
+    dir: Option<PathBuf>,
+}
+
+impl ModuleCache {
+    pub(crate) fn new(dir: Option<PathBuf>) -> Self {
+        ModuleCache {
+            modules: Mutex::new(HashMap::new()),
+            dir,
+        }
+    }
+
+    /// The module of `bytes`: cached in memory, else read from the artifact directory, else
+    /// compiled (and written there).
+    pub(crate) fn get_or_compile(&self, engine: &Engine, bytes: &[u8]) -> Result<CompiledModule> {
         let digest = hex::encode(Sha256::digest(bytes));
-        if let Some(m) = self.inner.modules.lock().get(&digest) {
+        if let Some(m) = self.modules.lock().get(&digest) {
             return Ok(m.clone());
         }
-        let engine = &self.inner.engine;
-        let module = match &self.inner.settings.cache_dir {
+        let module = match &self.dir {
             Some(dir) => {
                 let path = artifact_path(engine, dir, &digest);
                 match load_artifact(engine, &path) {
@@ -70,7 +82,7 @@ impl Executor {
             module,
             digest: digest.clone().into(),
         };
-        self.inner.modules.lock().insert(digest, compiled.clone());
+        self.modules.lock().insert(digest, compiled.clone());
         Ok(compiled)
     }
 }

@@ -7,8 +7,20 @@ use std::time::Duration;
 
 use fgs_abi::InvocationType;
 
-use crate::OverLimit;
 use crate::module::CompiledModule;
+
+/// What happens to a call when its function already runs its maximum of instances
+/// (`max_instance_num`, §5.6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverLimit {
+    /// Fail at once with [`Error::TooManyInstances`](crate::Error::TooManyInstances) (the runtime answers 429 FSS.0429). The
+    /// default, and what a sync invoke does on the platform.
+    #[default]
+    Reject,
+    /// Wait up to this long for an instance to free up, then fail like `Reject` (for work that
+    /// may queue, such as async invocations).
+    Wait(Duration),
+}
 
 /// The CPU of a function in millicores from its memory size (§1.6.1):
 /// `memory_size / 128 * 100 + 200`.

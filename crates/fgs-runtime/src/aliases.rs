@@ -51,6 +51,8 @@ impl Emulator {
         let last_modified = self.rfc3339(self.now());
         let limits = self.limits().clone();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         check_alias_name(entry, &req.name)?;
         let description = req.description.unwrap_or_default();
@@ -84,6 +86,7 @@ impl Emulator {
             additional_version_weights: weights,
         };
         entry.aliases.insert(alias.name.clone(), alias.clone());
+        tx.commit(&mut state)?;
         Ok(alias)
     }
 
@@ -105,6 +108,8 @@ impl Emulator {
         let last_modified = self.rfc3339(self.now());
         let exclusive = self.limits().exclusive_alias_versions;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let current = entry.alias(alias_name)?.clone();
         let description = req.description.unwrap_or(current.description);
@@ -126,6 +131,7 @@ impl Emulator {
             ..current
         };
         entry.aliases.insert(alias.name.clone(), alias.clone());
+        tx.commit(&mut state)?;
         Ok(alias)
     }
 
@@ -135,6 +141,8 @@ impl Emulator {
     pub fn delete_alias(&self, function_urn: &str, alias_name: &str) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         entry.alias(alias_name)?;
         let qualifier = Qualifier::Alias(alias_name.to_owned());
@@ -151,7 +159,7 @@ impl Emulator {
         }
         entry.aliases.remove(alias_name);
         entry.remove_qualifier_resources(&qualifier);
-        Ok(())
+        tx.commit(&mut state)
     }
 
     /// The version an invocation of `qualifier` runs, drawing from the emulator's seeded

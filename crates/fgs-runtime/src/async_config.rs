@@ -78,6 +78,8 @@ impl Emulator {
         let qualifier = urn.effective_qualifier().clone();
         let now = self.rfc3339(self.now());
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         entry.check_qualifier(&qualifier)?;
         let valid = req.validate(&self.inner.settings.urn)?;
@@ -109,6 +111,7 @@ impl Emulator {
         entry
             .async_configs
             .insert(qualifier.name().to_owned(), config.clone());
+        tx.commit(&mut state)?;
         Ok(AsyncConfigResponse {
             func_urn: urn.with_qualifier(Some(qualifier)).full(),
             config,
@@ -144,13 +147,15 @@ impl Emulator {
         let urn = self.parse_urn(function_urn)?;
         let qualifier = urn.effective_qualifier().clone();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         entry.check_qualifier(&qualifier)?;
         entry
             .async_configs
             .remove(qualifier.name())
-            .map(|_| ())
-            .ok_or_else(|| no_config(&urn, &qualifier))
+            .ok_or_else(|| no_config(&urn, &qualifier))?;
+        tx.commit(&mut state)
     }
 
     /// The async configs of every qualifier of the function a URN names, whatever its

@@ -56,6 +56,8 @@ impl Emulator {
             version: 1,
             last_modified: now,
         };
+        let mut tx = self.tx(&state);
+        tx.dependency(&state, &id);
         let seq = state.next_seq();
         state.dependencies.insert(
             id,
@@ -65,6 +67,7 @@ impl Emulator {
                 seq,
             },
         );
+        tx.commit(&mut state)?;
         Ok(info)
     }
 
@@ -116,6 +119,8 @@ impl Emulator {
         let now = fgs_core::timefmt::epoch_seconds(self.now());
         let mut state = self.inner.state.write();
         check_unique_name(&state, &valid.name, Some(depend_id))?;
+        let mut tx = self.tx(&state);
+        tx.dependency(&state, depend_id);
         let entry = state
             .dependencies
             .get_mut(depend_id)
@@ -131,7 +136,9 @@ impl Emulator {
         info.version += 1;
         info.last_modified = now;
         entry.package = Arc::new(package);
-        Ok(entry.info.clone().into())
+        let answer = entry.info.clone().into();
+        tx.commit(&mut state)?;
+        Ok(answer)
     }
 
     /// Deletes a dependency (seed §5.3.3). 404 FSS.1056 for an unknown id; 412 FSS.1033 while
@@ -154,8 +161,10 @@ impl Emulator {
                 }
             }
         }
+        let mut tx = self.tx(&state);
+        tx.dependency(&state, depend_id);
         state.dependencies.remove(depend_id);
-        Ok(())
+        tx.commit(&mut state)
     }
 
     /// The package bytes and the `link` to record (`Some` for `obs`, whose link is kept as

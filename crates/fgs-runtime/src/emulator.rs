@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Randomness,
     pub(crate) state: StateLock,
+    /// Where mutations are written (`crate::store`): in memory unless a state dir is set.
+    pub(crate) store: Arc<dyn crate::store::Store>,
     /// Function metrics (seed §5.8), outside the state lock: see `crate::metrics`.
     pub(crate) metrics: crate::metrics::MetricsStore,
     /// Async requests and their records (`crate::async_invoke`).
@@ -79,6 +81,11 @@ pub struct EmulatorBuilder {
     async_queue_capacity: usize,
     destination_sink: Option<Arc<dyn crate::async_invoke::DestinationSink>>,
     exec: crate::invoke::ExecSettings,
+    state_dir: Option<PathBuf>,
+    snapshot: Option<PathBuf>,
+    /// A store a crate test substitutes (e.g. one whose commits fail).
+    #[cfg(test)]
+    pub(crate) test_store: Option<Arc<dyn crate::store::Store>>,
     /// The executor shared with other projects of a [`crate::Platform`]; `None`: its own.
     pub(crate) exec_cell: Option<Arc<crate::invoke::ExecCell>>,
 }
@@ -98,6 +105,10 @@ impl Default for EmulatorBuilder {
             destination_sink: None,
             exec: crate::invoke::ExecSettings::default(),
             exec_cell: None,
+            state_dir: None,
+            snapshot: None,
+            #[cfg(test)]
+            test_store: None,
         }
     }
 }
@@ -235,6 +246,30 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keeps the state in `dir` (created if missing): every function with its code, versions,
+    /// aliases, triggers, test events and configs, the dependencies, the LTS settings, the
+    /// async queue with its records and each TIMER trigger's last fired tick, in an embedded
+    /// transactional store (redb). A management call answered with success is committed
+    /// before it returns; `build` restores what the directory holds. Default none: state
+    /// lives in memory only. See the README's "Durable state" for the rules.
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
+        self
+    }
+
+    /// Starts from a snapshot written by [`Emulator::snapshot`]: its state is loaded (and,
+    /// with a [`EmulatorBuilder::state_dir`], copied into that directory, which must hold no
+    /// state yet). The snapshot itself is never changed.
+    pub fn from_snapshot(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.snapshot = Some(dir.into());
+        self
+    }
+
+    /// The state directory set so far.
+    pub(crate) fn state_dir_value(&self) -> Option<&std::path::Path> {
+        self.state_dir.as_deref()
+    }
+
     /// The project id set so far.
     pub(crate) fn project_id_value(&self) -> &str {
         &self.project_id
@@ -276,10 +311,21 @@ impl EmulatorBuilder {
             .background_scheduler
             .unwrap_or_else(|| clock.as_manual().is_none());
         let routes_seed = random.next_u64();
+        let urn_defaults = UrnDefaults::new(self.region, self.project_id);
+        #[allow(unused_mut)]
+        let (mut store, loaded) = crate::store::open(
+            self.state_dir.as_deref(),
+            self.snapshot.as_deref(),
+            &urn_defaults,
+        )?;
+        #[cfg(test)]
+        if let Some(test_store) = self.test_store {
+            store = test_store;
+        }
         let emu = Emulator {
             inner: Arc::new(Inner {
                 settings: Settings {
-                    urn: UrnDefaults::new(self.region, self.project_id),
+                    urn: urn_defaults,
                     domain_id: self.domain_id,
                     utc_offset,
                     limits: self.limits,
@@ -287,6 +333,7 @@ impl EmulatorBuilder {
                 clock,
                 random,
                 state: StateLock::default(),
+                store,
                 metrics: crate::metrics::MetricsStore::default(),
                 async_queue: crate::async_invoke::AsyncQueue::new(
                     self.async_queue_capacity,
@@ -301,6 +348,9 @@ impl EmulatorBuilder {
                 ),
             }),
         };
+        if let Some(loaded) = loaded {
+            emu.restore(loaded);
+        }
         if background {
             crate::scheduler::start_driver(&emu);
         }

@@ -174,7 +174,10 @@ impl Emulator {
             self.attach_log_stream(&mut entry, &group);
         }
         let config = entry.latest.config.clone();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &key);
         state.functions.insert(key, entry);
+        tx.commit(&mut state)?;
         Ok(config)
     }
 

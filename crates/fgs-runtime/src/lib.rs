@@ -26,6 +26,7 @@ mod quotas;
 mod reserved;
 mod scheduler;
 mod state;
+mod store;
 mod test_events;
 mod tracing_config;
 mod transfer;

@@ -29,6 +29,8 @@ impl Emulator {
     /// over REST). Idempotent; see the module docs.
     pub fn enable_lts_logs(&self) -> Result<()> {
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.all_functions(&state);
         let project = self.inner.settings.urn.project_id.clone();
         let group = state
             .lts
@@ -40,7 +42,7 @@ impl Emulator {
         for entry in state.functions.values_mut() {
             self.attach_log_stream(entry, &group);
         }
-        Ok(())
+        tx.commit(&mut state)
     }
 
     /// The LTS log group and stream of the function a URN names (seed §5.9.1).
@@ -50,6 +52,8 @@ impl Emulator {
     pub fn get_lts_log_detail(&self, function_urn: &str) -> Result<LtsLogDetail> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let group = state.lts.clone();
         let entry = state.function_mut(&urn)?;
         entry.check_qualifier(urn.effective_qualifier())?;
@@ -62,11 +66,13 @@ impl Emulator {
         })?;
         let stream_id = self.attach_log_stream(entry, &group);
         let config = &entry.latest.config;
+        let stream_name = LtsGroup::stream_name_for(&config.package, &config.func_name);
+        tx.commit(&mut state)?;
         Ok(LtsLogDetail {
             group_name: group.group_name.clone(),
             group_id: group.group_id.clone(),
             stream_id,
-            stream_name: LtsGroup::stream_name_for(&config.package, &config.func_name),
+            stream_name,
         })
     }
 

@@ -8,6 +8,10 @@
 //! instance pool), so a second project costs no second engine; a guest's sub-function call
 //! (seed example 4.4) runs in its caller's project.
 //!
+//! With a [`EmulatorBuilder::state_dir`] on the template, each project keeps its state in its
+//! own store under `DIR/projects/<project id>/`, and [`Platform::new`] restores every project
+//! found there (issue 10).
+//!
 //! ```
 //! use fgs_runtime::{Emulator, Platform};
 //!
@@ -87,6 +91,10 @@ impl Platform {
         });
         let platform = Platform { inner };
         platform.project(&platform.inner.default_project.clone())?;
+        // With a state dir, every project kept there is restored now.
+        for id in platform.stored_project_ids()? {
+            platform.project(&id)?;
+        }
         Ok(platform)
     }
 
@@ -117,6 +125,9 @@ impl Platform {
         if let Some(seed) = self.inner.seed {
             builder = builder.seed(seed ^ fnv1a(id));
         }
+        if let Some(dir) = self.inner.template.state_dir_value() {
+            builder = builder.state_dir(project_dir(dir, id));
+        }
         builder.exec_cell = Some(self.inner.cell.clone());
         let emu = builder.build()?;
         projects.insert(id.to_owned(), emu.clone());
@@ -135,6 +146,43 @@ impl Platform {
 }
 
 /// 400 FSS.0400 unless `id` can be a project id.
+/// Where a project's state is kept under a platform's state dir: `DIR/projects/<id>` (a
+/// checked project id is a valid directory name).
+fn project_dir(dir: &std::path::Path, id: &str) -> std::path::PathBuf {
+    dir.join("projects").join(id)
+}
+
+impl Platform {
+    /// The projects that have a store under the template's state dir.
+    fn stored_project_ids(&self) -> Result<Vec<String>> {
+        let Some(dir) = self.inner.template.state_dir_value() else {
+            return Ok(Vec::new());
+        };
+        let root = dir.join("projects");
+        let entries = match std::fs::read_dir(&root) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(fgs_core::ErrorKind::Internal.with(format!(
+                    "state dir '{}': cannot list projects: {e}",
+                    root.display()
+                )));
+            }
+        };
+        let mut ids = Vec::new();
+        for entry in entries.flatten() {
+            if let Some(id) = entry.file_name().to_str()
+                && check_project_id(id).is_ok()
+                && entry.path().join("FORMAT").is_file()
+            {
+                ids.push(id.to_owned());
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+}
+
 fn check_project_id(id: &str) -> Result<()> {
     let ok = !id.is_empty()
         && id.len() <= 64

@@ -24,12 +24,15 @@ impl Emulator {
         let urn = self.parse_urn(function_urn)?;
         let qualifier = urn.effective_qualifier().clone();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         entry.check_qualifier(&qualifier)?;
         let config = req.validate(self.limits())?;
         entry
             .reserved
             .insert(qualifier.name().to_owned(), config.clone());
+        tx.commit(&mut state)?;
         // Its `cron_configs` now drive the effective count (`crate::scheduler`).
         self.schedule_reserved(
             &crate::state::FunctionKey::of(&urn),

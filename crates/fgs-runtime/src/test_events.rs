@@ -28,6 +28,8 @@ impl Emulator {
         let limits = self.limits();
         let now = fgs_core::timefmt::epoch_seconds(self.now());
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let name = check_name(req.name.as_deref())?;
         let content = check_content(req.content.as_ref(), limits.max_test_event_size)?;
@@ -53,6 +55,7 @@ impl Emulator {
         };
         let answer = event.reference();
         entry.test_events.push(event);
+        tx.commit(&mut state)?;
         Ok(answer)
     }
 
@@ -93,23 +96,29 @@ impl Emulator {
         let max = self.limits().max_test_event_size;
         let now = fgs_core::timefmt::epoch_seconds(self.now());
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let index = event_index(entry, event_id)?;
         let content = check_content(req.content.as_ref(), max)?;
         let event = &mut entry.test_events[index];
         event.content = content;
         event.last_modified = now;
-        Ok(event.reference())
+        let answer = event.reference();
+        tx.commit(&mut state)?;
+        Ok(answer)
     }
 
     /// Deletes a test event (seed §5.4.3); 404 FSS.1070 for an unknown id (A26).
     pub fn delete_test_event(&self, function_urn: &str, event_id: &str) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let index = event_index(entry, event_id)?;
         entry.test_events.remove(index);
-        Ok(())
+        tx.commit(&mut state)
     }
 }
 

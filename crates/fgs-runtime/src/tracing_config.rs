@@ -36,11 +36,13 @@ impl Emulator {
     pub fn update_tracing(&self, function_urn: &str, req: UpdateTracingRequest) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn).map_err(|_| {
             ErrorKind::TracingFunctionNotFound
                 .with(format!("function[{}] not existed", urn.unqualified()))
         })?;
         entry.tracing = req.resolve()?;
-        Ok(())
+        tx.commit(&mut state)
     }
 }

@@ -247,8 +247,11 @@ impl Emulator {
         }
         let config: FunctionConfig =
             serde_json::from_value(Value::Object(exported)).map_err(invalid)?;
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         entry.latest.config = config.clone();
+        tx.commit(&mut state)?;
         Ok(config)
     }
 }

@@ -34,6 +34,8 @@ impl Emulator {
         let trigger_id = self.inner.random.uuid();
         let api_id = self.inner.random.uuid().replace('-', "");
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let entry = state.function(&urn)?;
         let version = entry.version(&qualifier)?;
         let ty = TriggerType::parse(&req.trigger_type_code)?;
@@ -102,6 +104,7 @@ impl Emulator {
                 trigger: trigger.clone(),
             },
         );
+        tx.commit(&mut state)?;
         self.schedule_trigger(&FunctionKey::of(&urn), &trigger);
         Ok(trigger)
     }
@@ -151,6 +154,8 @@ impl Emulator {
         let now = self.now();
         let stamp = self.rfc3339(now);
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let entry = scoped_entry(&state, &urn)?;
         let i = find(entry, &urn, trigger_type_code, trigger_id)?;
         let record = &entry.triggers[i];
@@ -204,6 +209,7 @@ impl Emulator {
         trigger.last_updated_time = stamp;
         trigger.updated_at = now;
         let trigger = trigger.clone();
+        tx.commit(&mut state)?;
         self.schedule_trigger(&FunctionKey::of(&urn), &trigger);
         Ok(trigger)
     }
@@ -217,10 +223,12 @@ impl Emulator {
     ) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let entry = scoped_entry(&state, &urn)?;
         let i = find(entry, &urn, trigger_type_code, trigger_id)?;
         state.function_mut(&urn)?.triggers.shift_remove_index(i);
-        Ok(())
+        tx.commit(&mut state)
     }
 
     /// Deletes the triggers a URN selects (seed §5.12.1): an unqualified or `latest` URN
@@ -229,12 +237,14 @@ impl Emulator {
     pub fn delete_all_triggers(&self, function_urn: &str) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         scoped_entry(&state, &urn)?;
         state
             .function_mut(&urn)?
             .triggers
             .retain(|_, t| !in_scope(&urn, &t.qualifier));
-        Ok(())
+        tx.commit(&mut state)
     }
 }
 

@@ -45,6 +45,8 @@ impl Emulator {
         let offset = self.inner.settings.utc_offset;
         let max_versions = self.limits().max_versions;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let name = match req.version.as_deref() {
             Some(v) if !v.is_empty() => {
@@ -109,6 +111,7 @@ impl Emulator {
             modified: now,
         };
         entry.versions.insert(name, version);
+        tx.commit(&mut state)?;
         config.func_urn = urn.unqualified();
         Ok(PublishedVersion {
             config,

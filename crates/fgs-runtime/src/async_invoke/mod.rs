@@ -66,8 +66,7 @@ use serde_json::{Value, json};
 pub use destinations::{
     Condition, DESTINATION_LOG_CAPACITY, DestinationDelivery, DestinationSink, RecordingSink,
 };
-pub(crate) use queue::AsyncQueue;
-use queue::Request;
+pub(crate) use queue::{AsyncQueue, Request};
 
 use crate::Emulator;
 use crate::invoke::{InvocationType, InvokeOptions};
@@ -253,8 +252,9 @@ impl Emulator {
         let request_id = self.inner.random.uuid();
         {
             let mut book = queue.book.lock();
-            book.purge(now);
+            let mut ids = book.purge(now);
             if book.pending >= queue.capacity {
+                book.persist_or_log(&*self.inner.store, &ids);
                 return Err(ErrorKind::TooManyRequests.with(format!(
                     "the async queue holds {} unfinished requests, its capacity; '{}' was not accepted",
                     book.pending,
@@ -282,13 +282,19 @@ impl Emulator {
                 instance_id,
                 retention: TimeDelta::from_std(retention).unwrap_or(TimeDelta::days(1)),
             });
+            // Durable before the 202: if the write fails the request was not accepted.
+            ids.push(request_id.clone());
+            if let Err(e) = book.persist(&*self.inner.store, &ids) {
+                book.remove(&request_id);
+                return Err(e);
+            }
         }
         self.schedule_attempt(&request_id, now);
         Ok(request_id)
     }
 
     /// Queues an attempt of `request_id` at `due`.
-    fn schedule_attempt(&self, request_id: &str, due: DateTime<Utc>) {
+    pub(crate) fn schedule_attempt(&self, request_id: &str, due: DateTime<Utc>) {
         let id = request_id.to_owned();
         self.inner
             .scheduler
@@ -305,14 +311,15 @@ impl Emulator {
             .filter(|r| &r.key == key && !r.status.is_final())
             .map(|r| r.request_id.clone())
             .collect();
-        for id in ids {
+        for id in &ids {
             book.finish(
-                &id,
+                id,
                 AsyncStatus::Discard,
                 FUNCTION_DELETED_MESSAGE.to_owned(),
                 now,
             );
         }
+        book.persist_or_log(&*self.inner.store, &ids);
     }
 
     /// One attempt of a queued request (a scheduler job).
@@ -328,10 +335,9 @@ impl Emulator {
         let config = match self.config_for(&request) {
             Ok(config) => config,
             Err(message) => {
-                queue
-                    .book
-                    .lock()
-                    .finish(request_id, AsyncStatus::Discard, message, now);
+                let mut book = queue.book.lock();
+                book.finish(request_id, AsyncStatus::Discard, message, now);
+                book.persist_or_log(&*self.inner.store, &[request_id.to_owned()]);
                 return;
             }
         };
@@ -342,10 +348,12 @@ impl Emulator {
                 "event age {} s exceeds max_async_event_age_in_seconds {max_age}",
                 age.num_seconds()
             );
-            let done = queue
-                .book
-                .lock()
-                .finish(request_id, AsyncStatus::Discard, message, now);
+            let done = {
+                let mut book = queue.book.lock();
+                let done = book.finish(request_id, AsyncStatus::Discard, message, now);
+                book.persist_or_log(&*self.inner.store, &[request_id.to_owned()]);
+                done
+            };
             if let Some(done) = done {
                 self.notify(&done, &config, Condition::EventAgeExceeded, Value::Null);
             }
@@ -362,13 +370,15 @@ impl Emulator {
             r.status = AsyncStatus::Running;
             r.attempts += 1;
             r.started.get_or_insert(now);
-            AttemptRequest {
+            let attempt = AttemptRequest {
                 urn: r.urn.clone(),
                 request_id: r.request_id.clone(),
                 event: r.event.clone(),
                 attempt: r.attempts,
                 invocation_type: InvocationType::Async,
-            }
+            };
+            book.persist_or_log(&*self.inner.store, &[request_id.to_owned()]);
+            attempt
         };
         let outcome = run_attempt(self, &attempt);
         let now = self.now();
@@ -379,9 +389,12 @@ impl Emulator {
         if r.status != AsyncStatus::Running {
             return; // canceled while running: the outcome is dropped
         }
+        let ids = [request_id.to_owned()];
+        let store = self.inner.store.clone();
         match outcome {
             AttemptOutcome::Success(response) => {
                 let done = book.finish(request_id, AsyncStatus::Success, String::new(), now);
+                book.persist_or_log(&*store, &ids);
                 drop(book);
                 if let Some(done) = done {
                     self.notify(&done, &config, Condition::Success, response);
@@ -391,6 +404,7 @@ impl Emulator {
                 r.status = AsyncStatus::Wait;
                 r.attempts -= 1;
                 r.error_message = message;
+                book.persist_or_log(&*store, &ids);
                 drop(book);
                 self.schedule_attempt(request_id, now + delta(REJECTED_RETRY_DELAY));
             }
@@ -399,10 +413,12 @@ impl Emulator {
                     r.status = AsyncStatus::Wait;
                     r.error_message = message;
                     let n = r.attempts;
+                    book.persist_or_log(&*store, &ids);
                     drop(book);
                     self.schedule_attempt(request_id, now + delta(retry_backoff(n)));
                 } else {
                     let done = book.finish(request_id, AsyncStatus::Fail, message, now);
+                    book.persist_or_log(&*store, &ids);
                     drop(book);
                     if let Some(done) = done {
                         self.notify(&done, &config, Condition::RetriesExhausted, Value::Null);

@@ -14,6 +14,8 @@ use serde_json::Value;
 
 use super::destinations::{DeliveryLog, DestinationSink};
 use crate::state::FunctionKey;
+use crate::store::{Bytes, Store, Table, Write, encode_request};
+use fgs_core::Result;
 
 /// One accepted async request.
 #[derive(Debug, Clone)]
@@ -90,6 +92,16 @@ impl Book {
         self.pending += 1;
     }
 
+    /// Takes back a request just inserted (its write failed, so it was not accepted).
+    pub(crate) fn remove(&mut self, request_id: &str) {
+        if let Some(seq) = self.index.remove(request_id)
+            && let Some(r) = self.requests.remove(&seq)
+            && !r.status.is_final()
+        {
+            self.pending = self.pending.saturating_sub(1);
+        }
+    }
+
     /// Ends a request (if not already ended) with a final status at `now`.
     pub(crate) fn finish(
         &mut self,
@@ -110,13 +122,14 @@ impl Book {
         Some(done)
     }
 
-    /// Drops finished records whose retention ran out (at most once per clock minute).
-    pub(crate) fn purge(&mut self, now: DateTime<Utc>) {
+    /// Drops finished records whose retention ran out (at most once per clock minute);
+    /// returns their ids.
+    pub(crate) fn purge(&mut self, now: DateTime<Utc>) -> Vec<String> {
         if self
             .last_purge
             .is_some_and(|t| now - t < TimeDelta::minutes(1))
         {
-            return;
+            return Vec::new();
         }
         self.last_purge = Some(now);
         let expired: Vec<u64> = self
@@ -125,10 +138,47 @@ impl Book {
             .filter(|(_, r)| r.ended.is_some_and(|e| e + r.retention < now))
             .map(|(seq, _)| *seq)
             .collect();
+        let mut ids = Vec::new();
         for seq in expired {
             if let Some(r) = self.requests.remove(&seq) {
                 self.index.remove(&r.request_id);
+                ids.push(r.request_id);
             }
+        }
+        ids
+    }
+
+    /// Writes the requests `ids` as they now are (deleted when gone) in one store
+    /// transaction; nothing without a state dir (`crate::store`).
+    pub(crate) fn persist(&self, store: &dyn Store, ids: &[String]) -> Result<()> {
+        if !store.durable() || ids.is_empty() {
+            return Ok(());
+        }
+        let mut writes = Vec::with_capacity(ids.len());
+        for id in ids {
+            writes.push(
+                match self
+                    .index
+                    .get(id)
+                    .and_then(|seq| Some((seq, self.requests.get(seq)?)))
+                {
+                    Some((seq, r)) => Write::put(
+                        Table::Async,
+                        id.clone(),
+                        Bytes::Owned(encode_request(*seq, r)?),
+                    ),
+                    None => Write::delete(Table::Async, id.clone()),
+                },
+            );
+        }
+        store.commit(writes)
+    }
+
+    /// [`Book::persist`] for background work, which has no caller to answer: a failed
+    /// write is logged (the record stays as it was in the store, so a restart retries it).
+    pub(crate) fn persist_or_log(&self, store: &dyn Store, ids: &[String]) {
+        if let Err(e) = self.persist(store, ids) {
+            tracing::warn!(error = %e, "cannot write async records to the state store");
         }
     }
 }

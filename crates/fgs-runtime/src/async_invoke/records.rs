@@ -33,7 +33,8 @@ impl Emulator {
         let q = query.validate(now)?;
         let key = FunctionKey::of(&urn);
         let mut book = self.inner.async_queue.book.lock();
-        book.purge(now);
+        let purged = book.purge(now);
+        book.persist_or_log(&*self.inner.store, &purged);
         let invocations = book
             .requests
             .values()
@@ -94,12 +95,20 @@ impl Emulator {
                 status.as_str()
             )));
         }
+        let before = book.get(request_id).cloned();
         book.finish(
             request_id,
             AsyncStatus::Discard,
             CANCELED_MESSAGE.to_owned(),
             now,
         );
+        if let Err(e) = book.persist(&*self.inner.store, &[request_id.to_owned()]) {
+            if let (Some(before), Some(r)) = (before, book.get_mut(request_id)) {
+                *r = before;
+                book.pending += 1;
+            }
+            return Err(e);
+        }
         Ok(())
     }
 

@@ -24,10 +24,13 @@ impl Emulator {
     pub fn delete_function(&self, function_urn: &str) -> Result<()> {
         let urn = self.parse_urn(function_urn)?;
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &crate::state::FunctionKey::of(&urn));
         let entry = state.function_mut(&urn)?;
         let Some(qualifier) = urn.qualifier() else {
             let key = FunctionKey::of(&urn);
             state.functions.remove(&key);
+            tx.commit(&mut state)?;
             drop(state);
             // Its figures move to the tenant's retired totals; a new function of the same
             // name starts at zero.
@@ -59,6 +62,7 @@ impl Emulator {
         }
         entry.versions.remove(&version);
         entry.remove_qualifier_resources(&Qualifier::Version(version.clone()));
+        tx.commit(&mut state)?;
         drop(state);
         self.forget_deployments(&FunctionKey::of(&urn), Some(&version));
         Ok(())

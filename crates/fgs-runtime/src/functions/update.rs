@@ -51,6 +51,8 @@ impl Emulator {
         let code = Arc::new(loaded.code);
         let now = self.now();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let dependencies = match &req.depend_list {
             Some(ids) if !ids.is_empty() => {
                 Some(Some(crate::dependencies::expand_depend_list(&state, ids)?))
@@ -79,6 +81,7 @@ impl Emulator {
         entry.latest.config = config.clone();
         entry.latest.code = code.clone();
         entry.latest.modified = now;
+        tx.commit(&mut state)?;
         let file = base64::engine::general_purpose::STANDARD.encode(&code.bytes);
         Ok(FunctionCodeResponse::from_config(
             &config,
@@ -165,6 +168,8 @@ impl Emulator {
 
         let now = self.now();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let entry = updatable_mut(&mut state, &urn)?;
         let mut c = entry.latest.config.clone();
         c.runtime = req.runtime;
@@ -208,6 +213,7 @@ impl Emulator {
         self.stamp(&mut c, now);
         entry.latest.config = c.clone();
         entry.latest.modified = now;
+        tx.commit(&mut state)?;
         drop(state);
         self.apply_max_instances(&FunctionKey::of(&urn), c.strategy_config.concurrency);
         Ok(self.unqualified_view(c))
@@ -226,6 +232,8 @@ impl Emulator {
         let urn = self.parse_urn(function_urn)?;
         let now = self.now();
         let mut state = self.inner.state.write();
+        let mut tx = self.tx(&state);
+        tx.function(&state, &FunctionKey::of(&urn));
         let entry = updatable_mut(&mut state, &urn)?;
         let mut c = entry.latest.config.clone();
         if let Some(n) = req.max_instance_num {
@@ -235,6 +243,7 @@ impl Emulator {
             self.stamp(&mut c, now);
             entry.latest.config = c.clone();
             entry.latest.modified = now;
+            tx.commit(&mut state)?;
             drop(state);
             // Running invocations keep their slots; new ones see the new limit at once.
             self.apply_max_instances(&FunctionKey::of(&urn), Some(n));

@@ -190,6 +190,17 @@ impl Emulator {
     /// Registers (or re-registers) a trigger after it was created or updated: older queued
     /// firings become stale; an ACTIVE TIMER gets its next firing after `updated_at`.
     pub(crate) fn schedule_trigger(&self, key: &FunctionKey, trigger: &Trigger) {
+        self.schedule_trigger_after(key, trigger, trigger.updated_at);
+    }
+
+    /// [`Emulator::schedule_trigger`] with the next firing strictly after `after` (a
+    /// restart resumes after the later of the last fired tick and the restart: `crate::store`).
+    pub(crate) fn schedule_trigger_after(
+        &self,
+        key: &FunctionKey,
+        trigger: &Trigger,
+        after: DateTime<Utc>,
+    ) {
         if trigger.trigger_type_code != TriggerType::Timer {
             return;
         }
@@ -200,7 +211,7 @@ impl Emulator {
         let offset = self.inner.settings.utc_offset;
         if let Some(next) = trigger
             .schedule()
-            .and_then(|s| s.next_after_in(trigger.updated_at, offset))
+            .and_then(|s| s.next_after_in(after, offset))
         {
             self.inner.scheduler.push(
                 next,
@@ -338,6 +349,8 @@ impl Emulator {
         if !record.trigger.is_active() {
             return;
         }
+        // The tick is recorded before it fires, so a restart never fires it again.
+        self.record_timer_tick(trigger_id, due);
         self.deliver(key, &record, &Value::Null, due);
         let offset = self.inner.settings.utc_offset;
         if let Some(next) = record
@@ -449,7 +462,7 @@ impl Emulator {
 impl Emulator {
     /// Makes the warm pool follow a reserved count a policy just changed: pre-warms (or
     /// releases) instances of the qualifier's version.
-    fn apply_scheduled_reserved(&self, key: &FunctionKey, qualifier: &str) {
+    pub(crate) fn apply_scheduled_reserved(&self, key: &FunctionKey, qualifier: &str) {
         let Ok(q) = fgs_core::urn::Qualifier::parse(qualifier) else {
             return;
         };

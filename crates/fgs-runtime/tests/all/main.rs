@@ -16,6 +16,7 @@ mod quotas;
 mod reserved;
 mod scenarios;
 mod scheduler;
+mod store;
 mod test_events;
 mod tracing_config;
 mod transfer;

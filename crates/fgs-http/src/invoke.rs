@@ -1,0 +1,169 @@
+//! Invocation endpoints: sync (seed §5.1.1), async (§5.1.2) and reserved (§5.1.3).
+//!
+//! Sync invoke renders `fgs_runtime::OutcomeKind` row by row: a success is 200 with the
+//! handler's bytes (v0) or `{"request_id","result","log","status"}` (v1); any other outcome
+//! answers its status (408, 500, ...) with `{"error_code","error_msg"}` (v1 adds
+//! `request_id`, `log` and `status` to that body). Every answer that ran carries
+//! `X-Cff-Request-Id` and `X-Cff-Invoke-Summary` (JSON: duration and billed duration in ms,
+//! memory size and peak in MB, cold start, outcome); with `X-Cff-Log-Type: tail` the base64
+//! of the last 4 KB of log is in `X-Cff-Log` (and v1's `log`).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use base64::Engine as _;
+use fgs_runtime::{InvocationResult, InvokeOptions};
+
+use crate::App;
+use crate::error::ApiError;
+use crate::extract::{Path, RawBody};
+use crate::routes::json;
+
+/// The largest invoke event: 6 MiB (seed §5.1.1; the platform's payload limit).
+pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
+
+/// The invocation routes.
+pub(crate) fn routes() -> Router<App> {
+    Router::new()
+        .route(
+            "/v2/{project_id}/fgs/functions/{urn}/invocations",
+            post(invoke),
+        )
+        .route(
+            "/v2/{project_id}/fgs/functions/{urn}/invocations-async",
+            post(invoke_async),
+        )
+        .route(
+            "/v2/{project_id}/fgs/functions/{urn}/reserved-invocations",
+            post(reserved_invoke),
+        )
+}
+
+fn header_is(headers: &HeaderMap, name: &str, value: &str) -> bool {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+}
+
+async fn invoke(
+    State(app): State<App>,
+    Path((p, urn)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawBody(event): RawBody<MAX_EVENT_BYTES>,
+) -> Result<Response, ApiError> {
+    let v1 = header_is(&headers, "x-cff-request-version", "v1");
+    let tail = header_is(&headers, "x-cff-log-type", "tail");
+    let options = InvokeOptions {
+        log_tail: tail,
+        ..Default::default()
+    };
+    let inv = app
+        .call(&p, move |e| e.invoke_with(&urn, &event, options))
+        .await?;
+    Ok(render(&inv, v1))
+}
+
+/// One sync invocation as its HTTP answer.
+fn render(inv: &InvocationResult, v1: bool) -> Response {
+    let log_b64 = inv
+        .log
+        .as_deref()
+        .map(|l| base64::engine::general_purpose::STANDARD.encode(l));
+    let status =
+        StatusCode::from_u16(inv.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = match (inv.error(), v1) {
+        (None, false) => {
+            let ctype = content_type(&inv.result);
+            let mut r = (status, inv.result.clone()).into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            r
+        }
+        (None, true) => json(
+            status,
+            &serde_json::json!({
+                "request_id": inv.request_id,
+                "result": inv.result_text(),
+                "log": log_b64.as_deref().unwrap_or(""),
+                "status": inv.status(),
+            }),
+        ),
+        (Some(err), false) => json(
+            status,
+            &serde_json::json!({"error_code": err.code(), "error_msg": err.message()}),
+        ),
+        (Some(err), true) => json(
+            status,
+            &serde_json::json!({
+                "error_code": err.code(), "error_msg": err.message(),
+                "request_id": inv.request_id, "result": "",
+                "log": log_b64.as_deref().unwrap_or(""), "status": inv.status(),
+            }),
+        ),
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&inv.request_id) {
+        h.insert("x-cff-request-id", v);
+    }
+    let summary = serde_json::json!({
+        "duration": inv.duration.as_secs_f64() * 1000.0,
+        "billingDuration": inv.billed_duration.as_millis() as u64,
+        "memorySize": inv.memory_size_mb,
+        "maxMemoryUsed": inv.memory_used_bytes.div_ceil(1024 * 1024),
+        "coldStart": inv.cold_start,
+        "outcome": inv.outcome.name(),
+        "version": inv.version,
+    });
+    if let Ok(v) = HeaderValue::from_str(&summary.to_string()) {
+        h.insert("x-cff-invoke-summary", v);
+    }
+    if let Some(v) = log_b64.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        h.insert("x-cff-log", v);
+    }
+    resp
+}
+
+/// The media type of a v0 result: JSON when it parses as JSON, else text or bytes.
+fn content_type(result: &[u8]) -> &'static str {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(result).is_ok() {
+        "application/json"
+    } else if std::str::from_utf8(result).is_ok() {
+        "text/plain; charset=utf-8"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// An async event: the body as JSON (an empty body is `{}`).
+fn event_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::json!({}));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("the event is not valid JSON: {e}")))
+}
+
+async fn invoke_async(
+    State(app): State<App>,
+    Path((p, urn)): Path<(String, String)>,
+    RawBody(body): RawBody<MAX_EVENT_BYTES>,
+) -> Result<Response, ApiError> {
+    let event = event_json(&body)?;
+    let accepted = app.call(&p, move |e| e.invoke_async(&urn, event)).await?;
+    Ok(json(StatusCode::ACCEPTED, &accepted))
+}
+
+async fn reserved_invoke(
+    State(app): State<App>,
+    Path((p, urn)): Path<(String, String)>,
+    RawBody(body): RawBody<MAX_EVENT_BYTES>,
+) -> Result<Response, ApiError> {
+    let event = event_json(&body)?;
+    let accepted = app
+        .call(&p, move |e| e.reserved_invoke(&urn, event))
+        .await?;
+    Ok(json(StatusCode::ACCEPTED, &accepted))
+}

@@ -1,0 +1,162 @@
+//! `fgs-http`: the FunctionGraph REST API over [`fgs_runtime`], with axum.
+//!
+//! [`router`] answers every endpoint of the FunctionGraph API reference (seed §5, E01-E50 of
+//! the digest) under `/v2/{project_id}/fgs/...` for any project id: each project is its own
+//! [`fgs_runtime::Emulator`] of one [`Platform`], so projects are isolated while sharing one
+//! engine. Each handler parses the request, calls the emulator method of the same name (the
+//! README's API table) and renders the answer; every rule lives below this crate.
+//!
+//! ```
+//! use tower::ServiceExt as _;
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let platform = fgs_runtime::Platform::new(fgs_runtime::Emulator::builder()).unwrap();
+//! let app = fgs_http::router(platform, fgs_http::HttpConfig::default());
+//! let req = axum::http::Request::get("/v2/0123456789abcdef0123456789abcdef/fgs/quotas")
+//!     .body(axum::body::Body::empty())
+//!     .unwrap();
+//! let resp = app.oneshot(req).await.unwrap();
+//! assert_eq!(resp.status(), 200);
+//! # }
+//! ```
+//!
+//! - **Status codes** as the seed gives them: 200, 201 for a created trigger, 202 for async
+//!   and reserved invocations, 204 with no body for deletes.
+//! - **Errors**: `{"error_code","error_msg"}` from the `fgs_core` table; the few transport
+//!   codes of this layer are listed in [`error`].
+//! - **URNs** in paths may be percent-encoded (`urn%3Afss%3A...%3A%21prod`) and take every
+//!   form of seed §1.6.1.
+//! - **Sync invoke** (§5.1.1, `invoke` module): `X-CFF-Request-Version: v0` (the default: the
+//!   handler's bytes as the body) or `v1` (`{"request_id","result","log","status"}`),
+//!   `X-Cff-Log-Type: tail` (the base64 log tail in v1's `log` and the `X-Cff-Log` header),
+//!   `X-Cff-Request-Id` and `X-Cff-Invoke-Summary` on every answer; a failed call answers the
+//!   outcome's status with its `error_code` (the `fgs_runtime::OutcomeKind` table). Events up
+//!   to 6 MiB.
+//! - **Auth** ([`Auth`]): open by default; [`Auth::Verify`] checks `X-Auth-Token` or the SDKs'
+//!   AK/SK signature on every request.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod error;
+mod extract;
+mod invoke;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use fgs_runtime::{Emulator, Platform};
+
+pub use auth::Auth;
+pub use error::ApiError;
+
+/// Settings of the router. `Default`: open auth.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// How requests are authenticated. Default [`Auth::Open`].
+    pub auth: Auth,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub(crate) platform: Platform,
+    pub(crate) auth: Arc<Auth>,
+}
+
+impl App {
+    /// The emulator of `project` (made on first use; a bad id is 400).
+    pub(crate) fn project(&self, project: &str) -> Result<Emulator, ApiError> {
+        Ok(self.platform.project(project)?)
+    }
+
+    /// Runs `f` on `project`'s emulator off the async threads (management calls may wait on
+    /// the store's disk commit; invocations run guests).
+    pub(crate) async fn call<T: Send + 'static>(
+        &self,
+        project: &str,
+        f: impl FnOnce(Emulator) -> fgs_core::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let emu = self.project(project)?;
+        tokio::task::spawn_blocking(move || f(emu))
+            .await
+            .map_err(|e| {
+                ApiError::from(
+                    fgs_core::ErrorKind::Internal.with(format!("the call panicked: {e}")),
+                )
+            })?
+            .map_err(ApiError::from)
+    }
+}
+
+/// The router of every endpoint, for every project of `platform`.
+pub fn router(platform: Platform, config: HttpConfig) -> Router {
+    let app = App {
+        platform,
+        auth: Arc::new(config.auth),
+    };
+    let api = routes::routes()
+        .merge(invoke::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    let api = if matches!(*app.auth, Auth::Open) {
+        api
+    } else {
+        api.layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            authenticate,
+        ))
+    };
+    api.with_state(app)
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::transport(
+        404,
+        "FSS.0404",
+        format!("no such route: {} {}", req.method(), req.uri().path()),
+    )
+}
+
+async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::transport(
+        405,
+        "FSS.0405",
+        format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    )
+}
+
+/// Verifies a request under [`Auth::Verify`]: buffers its body (within the management
+/// limit), checks the token or signature against the default project's clock, and passes
+/// the request on unchanged.
+async fn authenticate(State(app): State<App>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = match extract::read_body(
+        Request::from_parts(parts.clone(), body),
+        extract::MANAGEMENT_BODY_LIMIT,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+    let now = app.platform.default_project().clock().now();
+    if let Err(e) = auth::verify(
+        &app.auth,
+        &parts.method,
+        &target,
+        &parts.headers,
+        &bytes,
+        now,
+    ) {
+        return ApiError::from(e).into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
