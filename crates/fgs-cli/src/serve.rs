@@ -105,12 +105,11 @@ async fn serve(s: Settings) -> Result<()> {
         .local_addr()
         .context("the listener has no address")?;
     let base = format!("http://{local}");
-    let platform = Platform::new(Emulator::builder()) // MERGE: .apig_base_url(base.clone())
+    let platform = Platform::new(Emulator::builder())
         .map_err(|e| anyhow!("cannot start the emulator: {e}"))?;
     let project = platform.default_project_id().to_owned();
     let config = fgs_http::HttpConfig {
         auth: s.auth.clone(),
-        ..Default::default()
     };
     let router = fgs_http::router(platform.clone(), config);
     let server = tokio::spawn(async move {
@@ -187,6 +186,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

@@ -71,7 +71,10 @@ fn deploy_applies_a_manifest_and_a_second_apply_changes_nothing() {
     assert_eq!(config["user_data"], r#"{"GREETING":"hi"}"#);
     let (status, answer) = http(
         "POST",
-        &format!("{}/functions/counter%3A%21prod/invocations", server.api()),
+        &format!(
+            "{}/functions/{PROJECT}%3Adefault%3Acounter%3A%21prod/invocations",
+            server.api()
+        ),
         Some("{}"),
     );
     assert_eq!(
