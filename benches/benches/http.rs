@@ -18,6 +18,8 @@ mod baseline;
 mod fgs;
 #[path = "http/load.rs"]
 mod load;
+#[path = "http/mgmt.rs"]
+mod mgmt;
 
 use std::time::Duration;
 
@@ -139,7 +141,13 @@ fn main() {
         );
     }
     if fgs::HAS_ROUTER {
-        fgs::management(&server_rt, &client_rt, &platform, ours_addr, rounds, secs);
+        let config = format!(
+            "/v2/{}/fgs/functions/{}/config",
+            emu.project_id(),
+            urn.replace(':', "%3A")
+        );
+        println!("fgs-bench http: management path, {rounds} rounds of {secs:?} per line");
+        mgmt::run(&client_rt, ours_addr, config, &file, rounds, secs);
     }
     drop(client_rt);
     server_rt.shutdown_timeout(Duration::from_secs(1));

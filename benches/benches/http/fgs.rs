@@ -43,17 +43,6 @@ pub async fn start(platform: Platform, urn: String) -> SocketAddr {
     addr
 }
 
-/// The label of the line, and whether the management path can be measured.
+/// The label of the line, and whether the management path can be measured (it needs routes).
 pub const LABEL: &str = "emu-hyper";
 pub const HAS_ROUTER: bool = false;
-
-/// The management lines need the router; the stand-in has none.
-pub fn management(
-    _server: &tokio::runtime::Runtime,
-    _client: &tokio::runtime::Runtime,
-    _platform: &Platform,
-    _addr: SocketAddr,
-    _rounds: usize,
-    _secs: std::time::Duration,
-) {
-}

@@ -19,10 +19,9 @@ use tokio::net::TcpStream;
 #[derive(Clone)]
 pub struct Plan {
     pub method: Method,
-    /// Path of the request `i` (requests may differ, e.g. one new function each).
-    pub path: Arc<dyn Fn(u64) -> String + Send + Sync>,
-    /// Body of the request `i`.
-    pub body: Arc<dyn Fn(u64) -> Bytes + Send + Sync>,
+    /// The path and body of the next request (requests may differ, e.g. one new function
+    /// each; the closure keeps its own count).
+    pub request: Arc<dyn Fn() -> (String, Bytes) + Send + Sync>,
     /// The expected status, and the expected body if it is fixed.
     pub status: u16,
     pub expect: Option<Bytes>,
@@ -34,8 +33,7 @@ impl Plan {
         let path = path.to_owned();
         Plan {
             method: Method::POST,
-            path: Arc::new(move |_| path.clone()),
-            body: Arc::new(move |_| Bytes::from_static(body)),
+            request: Arc::new(move || (path.clone(), Bytes::from_static(body))),
             status: 200,
             expect: expect.map(Bytes::from_static),
         }
@@ -84,13 +82,13 @@ async fn drive(
         if left <= 0 {
             break;
         }
-        let i = left as u64;
+        let (path, body) = (plan.request)();
         let req = Request::builder()
             .method(plan.method.clone())
-            .uri((plan.path)(i))
+            .uri(path)
             .header(HOST, "127.0.0.1")
             .header(CONTENT_TYPE, "application/json")
-            .body(Full::new((plan.body)(i)))
+            .body(Full::new(body))
             .unwrap();
         sender.ready().await.expect("connection ready");
         let t = Instant::now();
