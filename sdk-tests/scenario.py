@@ -84,6 +84,11 @@ def create_body(name, code_b64):
     )
 
 
+def unqualified(urn):
+    """The function's URN without its version or alias (`...:function:default:NAME`)."""
+    return urn.rsplit(":", 1)[0] if urn.count(":") > 6 else urn
+
+
 def expect_error(c, what, call, status, code):
     """Runs `call`, which must fail with `status` and FSS `code` read from the SDK's exception."""
     try:
@@ -183,8 +188,9 @@ def run(c, client, wasm, project_id):
             function_urn=urn, body=m.CreateFunctionVersionRequestBody(
                 version="v1", description="first release")))
         state["version"] = v.version
-        c.ok(v.version == "v1" and (v.func_urn or "").endswith(":v1"),
-             "create_function_version publishes v1", f"version={v.version!r} urn={v.func_urn!r}")
+        c.ok(v.version == "v1" and v.func_urn == unqualified(urn),
+             "create_function_version publishes v1 (snapshot with the unqualified URN, §5.7.7)",
+             f"version={v.version!r} urn={v.func_urn!r}")
         lv = client.list_function_versions(m.ListFunctionVersionsRequest(function_urn=urn))
         names = sorted(x.version for x in (lv.versions or []))
         c.ok(names == ["latest", "v1"], "list_function_versions lists latest and v1", f"{names}")
@@ -192,11 +198,11 @@ def run(c, client, wasm, project_id):
     def alias():
         a = client.create_version_alias(m.CreateVersionAliasRequest(
             function_urn=urn, body=m.CreateVersionAliasRequestBody(
-                name="prod", version="v1", description="canary",
-                additional_version_weights={"latest": 10})))
+                name="prod", version="latest", description="canary",
+                additional_version_weights={"v1": 10})))
         state["alias_urn"] = a.alias_urn
-        c.ok(a.name == "prod" and a.version == "v1"
-             and a.additional_version_weights == {"latest": 10}
+        c.ok(a.name == "prod" and a.version == "latest"
+             and a.additional_version_weights == {"v1": 10}
              and (a.alias_urn or "").endswith(":!prod"),
              "create_version_alias with weights", f"alias_urn={a.alias_urn!r} "
              f"weights={a.additional_version_weights!r}")
@@ -308,13 +314,14 @@ def run(c, client, wasm, project_id):
                      409, "FSS.1061")
 
     def delete():
-        d = client.delete_function(m.DeleteFunctionRequest(function_urn=urn))
+        # `latest` alone cannot be deleted (FSS.1015): the unqualified URN removes it all.
+        d = client.delete_function(m.DeleteFunctionRequest(function_urn=unqualified(urn)))
         c.ok(d.status_code == 204, "delete_function answers 204", f"status={d.status_code}")
         expect_error(c, "show_function_config after delete: 404 FSS.1051",
                      lambda: client.show_function_config(
                          m.ShowFunctionConfigRequest(function_urn=urn)),
                      404, "FSS.1051")
-        client.delete_function(m.DeleteFunctionRequest(function_urn=state["sink"]))
+        client.delete_function(m.DeleteFunctionRequest(function_urn=unqualified(state["sink"])))
 
     for what, fn in [("config", config), ("code", code), ("publish", publish), ("alias", alias),
                      ("invoke", invoke), ("async invoke", async_invoke), ("timer", timer),
