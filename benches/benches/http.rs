@@ -1,0 +1,154 @@
+//! The HTTP line of issue 9: sync invoke of the `echo` fixture over loopback HTTP/1.1 with
+//! keep-alive, at 1 and 64 concurrent connections, through the `fgs-http` router served on a
+//! tokio listener (as `fgs-local serve` serves it), beside a baseline in the same run: a
+//! minimal hyper server running the same module with raw wasmtime, one reused instance per
+//! connection (`http/baseline.rs`). The load generator is this bench's own hyper client
+//! (`http/load.rs`): bounded count and time, loopback only. Then the management path:
+//! create-function and get-config requests per second through the router.
+//!
+//! `cargo bench -p fgs-benches --bench http`. Each line is the median of
+//! `FGS_HTTP_ROUNDS` rounds (default 3) of `FGS_HTTP_SECS` seconds (default 2) each, baseline
+//! and ours alternating. Servers run on a 2-worker tokio runtime, the load generator on its own
+//! 2-worker runtime: on a 2-core machine both share the cores, as an external load tool would.
+#![allow(missing_docs)]
+
+#[path = "http/baseline.rs"]
+mod baseline;
+#[path = "http/fgs.rs"]
+mod fgs;
+#[path = "http/load.rs"]
+mod load;
+#[path = "http/mgmt.rs"]
+mod mgmt;
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use fgs_benches::{EVENT, fixture, raw_linker};
+use fgs_executor::Executor;
+use fgs_runtime::{Emulator, Platform};
+use load::{Bound, Figures, Plan};
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn runtime(name: &str) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn median_of(mut v: Vec<Figures>) -> (Figures, f64, f64) {
+    v.sort_by(|a, b| a.per_sec.total_cmp(&b.per_sec));
+    let (lo, hi) = (v[0].per_sec, v[v.len() - 1].per_sec);
+    let mid = v[v.len() / 2];
+    let mut p50: Vec<_> = v.iter().map(|f| f.p50).collect();
+    let mut p99: Vec<_> = v.iter().map(|f| f.p99).collect();
+    p50.sort();
+    p99.sort();
+    let m = Figures {
+        p50: p50[p50.len() / 2],
+        p99: p99[p99.len() / 2],
+        ..mid
+    };
+    (m, lo, hi)
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn line(what: &str, conns: usize, f: &Figures, lo: f64, hi: f64) {
+    println!(
+        "fgs-bench http {what:<10} conns {conns:>3}  {:>9.0} req/s ({lo:.0}-{hi:.0})  p50 {:>7.1} us  p99 {:>7.1} us  ({} requests)",
+        f.per_sec,
+        us(f.p50),
+        us(f.p99),
+        f.requests
+    );
+}
+
+fn main() {
+    let rounds = env_or("FGS_HTTP_ROUNDS", 3).max(1) as usize;
+    let secs = Duration::from_millis(env_or("FGS_HTTP_SECS", 2) * 1000);
+    let server_rt = runtime("bench-server");
+    let client_rt = runtime("bench-load");
+
+    // Baseline: raw wasmtime on the executor's engine settings, as the invoke bench's raw lines.
+    let exec = Executor::builder().build().unwrap();
+    let linker = raw_linker(exec.engine());
+    let module = wasmtime::Module::new(exec.engine(), fixture("echo")).unwrap();
+    let pre = linker.instantiate_pre(&module).unwrap();
+    let base_addr = server_rt.block_on(baseline::start(pre));
+
+    // Ours: the platform `fgs-local serve` builds, with the echo fixture deployed.
+    let platform = Platform::new(Emulator::builder()).unwrap();
+    let emu = platform.default_project();
+    let file = base64::engine::general_purpose::STANDARD.encode(fixture("echo"));
+    let created = emu
+        .create_function(
+            serde_json::from_value(serde_json::json!({
+                "func_name": "echo", "package": "default", "runtime": "Custom", "timeout": 3,
+                "handler": "index.handler", "memory_size": 128, "code_type": "inline",
+                "func_code": {"file": file}
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    let urn = created.func_urn.clone();
+    let ours_addr = server_rt.block_on(fgs::start(platform.clone(), urn.clone()));
+    let path = format!(
+        "/v2/{}/fgs/functions/{}/invocations",
+        emu.project_id(),
+        urn.replace(':', "%3A")
+    );
+    let plan = Plan::fixed_post(&path, EVENT, Some(EVENT));
+
+    println!(
+        "fgs-bench http: sync invoke of echo, {} rounds of {:?} per line, 100-byte event",
+        rounds, secs
+    );
+    for conns in [1usize, 64] {
+        let warm = Bound {
+            count: 2_000 * conns as u64,
+            time: Duration::from_millis(300),
+        };
+        let measure = Bound {
+            count: 2_000_000,
+            time: secs,
+        };
+        let (mut base, mut ours) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            base.push(client_rt.block_on(load::run(base_addr, conns, &plan, warm, measure)));
+            ours.push(client_rt.block_on(load::run(ours_addr, conns, &plan, warm, measure)));
+        }
+        let (b, blo, bhi) = median_of(base);
+        let (o, olo, ohi) = median_of(ours);
+        line("baseline", conns, &b, blo, bhi);
+        line(fgs::LABEL, conns, &o, olo, ohi);
+        println!(
+            "fgs-bench http ratio      conns {conns:>3}  req/s {:.2}x (target >= 0.80x)  p50 {:.2}x (target <= 1.25x)  p99 {:.2}x",
+            o.per_sec / b.per_sec,
+            us(o.p50) / us(b.p50),
+            us(o.p99) / us(b.p99)
+        );
+    }
+    if fgs::HAS_ROUTER {
+        let config = format!(
+            "/v2/{}/fgs/functions/{}/config",
+            emu.project_id(),
+            urn.replace(':', "%3A")
+        );
+        println!("fgs-bench http: management path, {rounds} rounds of {secs:?} per line");
+        mgmt::run(&client_rt, ours_addr, config, &file, rounds, secs);
+    }
+    drop(client_rt);
+    server_rt.shutdown_timeout(Duration::from_secs(1));
+}
