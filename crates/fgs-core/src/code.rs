@@ -14,8 +14,8 @@
 //!
 //! Hostile archives (issue 10, "Hostile requests"; seed §7.2 for the codes). The reader
 //! never writes anything to disk (the files stay in memory) and refuses:
-//! - a ZIP that unpacks to more than [`Limits::max_code_package_size`] (the 50 MB of
-//!   FSS.1071, counted over all entries): the sizes the headers declare are checked first,
+//! - a ZIP that unpacks to more than [`MIN_UNPACKED_LIMIT`] (the 50 MB of FSS.1071, or
+//!   [`Limits::max_code_package_size`] if larger, counted over all entries): the sizes the headers declare are checked first,
 //!   and the bytes really produced are counted while reading, so a header that lies about
 //!   its uncompressed size cannot get past the limit (FSS.1071);
 //! - an entry path that could escape a directory it were unpacked into: a `..` component,
@@ -111,6 +111,12 @@ pub enum HandlerModule<'a> {
     },
 }
 
+/// The least a ZIP may always unpack to (all entries together), the 50 MB of FSS.1071
+/// (seed §7.2): the unpacked cap is the larger of this and
+/// [`Limits::max_code_package_size`], so a lowered package limit still bounds the package,
+/// not what a small ZIP holds.
+pub const MIN_UNPACKED_LIMIT: u64 = 50 * 1024 * 1024;
+
 const ZIP_MAGIC: &[u8] = b"PK";
 const WASM_MAGIC: &[u8] = b"\0asm";
 
@@ -174,7 +180,7 @@ impl CodePackage {
                 validate_wasm(&bytes, "the code")?;
                 BTreeMap::new()
             }
-            CodeKind::Zip => unzip(&bytes, limits.max_code_package_size)?,
+            CodeKind::Zip => unzip(&bytes, limits.max_code_package_size.max(MIN_UNPACKED_LIMIT))?,
             _ => BTreeMap::new(),
         };
         Ok(CodePackage {
@@ -192,7 +198,7 @@ impl CodePackage {
             return Self::builtin_default();
         }
         let (kind, files) = match classify(&bytes) {
-            CodeKind::Zip => match unzip(&bytes, Limits::default().max_code_package_size) {
+            CodeKind::Zip => match unzip(&bytes, MIN_UNPACKED_LIMIT) {
                 Ok(files) => (CodeKind::Zip, files),
                 Err(_) => (CodeKind::Source, BTreeMap::new()),
             },
