@@ -12,6 +12,20 @@
 //! (FSS.1071, whatever the code type, `inline` included); plain inline source by
 //! [`Limits::max_inline_source_size`] (FSS.1072).
 //!
+//! Hostile archives (issue 10, "Hostile requests"; seed §7.2 for the codes). The reader
+//! never writes anything to disk (the files stay in memory) and refuses:
+//! - a ZIP that unpacks to more than [`MIN_UNPACKED_LIMIT`] (the 50 MB of FSS.1071, or
+//!   [`Limits::max_code_package_size`] if larger, counted over all entries): the sizes the headers declare are checked first,
+//!   and the bytes really produced are counted while reading, so a header that lies about
+//!   its uncompressed size cannot get past the limit (FSS.1071);
+//! - an entry path that could escape a directory it were unpacked into: a `..` component,
+//!   an absolute path (`/x`), a backslash (`..\x`, `C:\x`), a drive letter (`C:x`), a NUL,
+//!   an empty name (FSS.1011);
+//! - a symbolic link entry (Unix mode `S_IFLNK`, FSS.1011);
+//! - two entries with the same path (after a leading `./`), which would make the handler
+//!   module depend on the reader (FSS.1011);
+//! - bytes that start like a ZIP but are not one (FSS.1011).
+//!
 //! A blank `func_code.file` at create installs the **built-in default handler**
 //! ([`CodeKind::BuiltinDefault`]): it has no bytes, and the executor maps it to its built-in
 //! echo handler, which returns its event unchanged.
@@ -40,10 +54,6 @@ use sha2::{Digest, Sha512};
 
 use crate::error::{ErrorKind, Result};
 use crate::limits::Limits;
-
-/// The most bytes a ZIP may unpack to (all entries together): an emulator safety cap against
-/// archive bombs, 1 GiB.
-pub const MAX_UNPACKED_SIZE: u64 = 1024 * 1024 * 1024;
 
 /// What kind of code a package holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,6 +110,12 @@ pub enum HandlerModule<'a> {
         file: &'a str,
     },
 }
+
+/// The least a ZIP may always unpack to (all entries together), the 50 MB of FSS.1071
+/// (seed §7.2): the unpacked cap is the larger of this and
+/// [`Limits::max_code_package_size`], so a lowered package limit still bounds the package,
+/// not what a small ZIP holds.
+pub const MIN_UNPACKED_LIMIT: u64 = 50 * 1024 * 1024;
 
 const ZIP_MAGIC: &[u8] = b"PK";
 const WASM_MAGIC: &[u8] = b"\0asm";
@@ -164,7 +180,7 @@ impl CodePackage {
                 validate_wasm(&bytes, "the code")?;
                 BTreeMap::new()
             }
-            CodeKind::Zip => unzip(&bytes)?,
+            CodeKind::Zip => unzip(&bytes, limits.max_code_package_size.max(MIN_UNPACKED_LIMIT))?,
             _ => BTreeMap::new(),
         };
         Ok(CodePackage {
@@ -182,7 +198,7 @@ impl CodePackage {
             return Self::builtin_default();
         }
         let (kind, files) = match classify(&bytes) {
-            CodeKind::Zip => match unzip(&bytes) {
+            CodeKind::Zip => match unzip(&bytes, MIN_UNPACKED_LIMIT) {
                 Ok(files) => (CodeKind::Zip, files),
                 Err(_) => (CodeKind::Source, BTreeMap::new()),
             },
@@ -237,38 +253,127 @@ fn classify(bytes: &[u8]) -> CodeKind {
     }
 }
 
-/// Unpacks a ZIP (FSS.1011 if corrupt) and validates every `.wasm` entry in it.
-fn unzip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
+/// Unpacks a ZIP (FSS.1011 if corrupt or hostile, FSS.1071 past `max_unpacked` bytes, see
+/// the module docs) and validates every `.wasm` entry in it.
+fn unzip(bytes: &[u8], max_unpacked: u64) -> Result<BTreeMap<String, Vec<u8>>> {
     let corrupt = |e: &dyn std::fmt::Display| {
         ErrorKind::InvalidFunctionCode.with(format!("the code is not a readable ZIP archive: {e}"))
     };
+    let too_large = || {
+        ErrorKind::CodePackageTooLarge.with(format!(
+            "the ZIP archive unpacks to more than {max_unpacked} bytes"
+        ))
+    };
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    if let Some(name) = duplicate_record(bytes, archive.central_directory_start(), archive.len()) {
+        return Err(ErrorKind::InvalidFunctionCode.with(format!(
+            "the ZIP archive holds the entry '{name}' more than once"
+        )));
+    }
+    // Cheap first: what the headers declare (a lying header is caught while reading).
+    if archive
+        .decompressed_size()
+        .is_some_and(|declared| declared > u128::from(max_unpacked))
+    {
+        return Err(too_large());
+    }
     let mut files = BTreeMap::new();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| corrupt(&e))?;
+        let raw_name = entry.name().to_owned();
+        check_entry_path(&raw_name)?;
+        if entry.is_symlink() {
+            return Err(ErrorKind::InvalidFunctionCode.with(format!(
+                "the ZIP entry '{raw_name}' is a symbolic link; links are not accepted"
+            )));
+        }
         if entry.is_dir() {
             continue;
         }
-        let name = entry.name().trim_start_matches("./").to_owned();
+        let name = raw_name.trim_start_matches("./").to_owned();
         let mut content = Vec::new();
-        let budget = MAX_UNPACKED_SIZE.saturating_sub(total);
+        // Counts the bytes really produced, whatever the header says.
+        let budget = max_unpacked.saturating_sub(total);
         (&mut entry)
             .take(budget.saturating_add(1))
             .read_to_end(&mut content)
             .map_err(|e| corrupt(&e))?;
         total = total.saturating_add(content.len() as u64);
-        if total > MAX_UNPACKED_SIZE {
-            return Err(ErrorKind::CodePackageTooLarge.with(format!(
-                "the ZIP archive unpacks to more than {MAX_UNPACKED_SIZE} bytes"
+        if total > max_unpacked {
+            return Err(too_large());
+        }
+        if content.len() as u64 != entry.size() {
+            return Err(ErrorKind::InvalidFunctionCode.with(format!(
+                "the ZIP entry '{raw_name}' unpacks to {} bytes but its header says {}",
+                content.len(),
+                entry.size()
             )));
         }
         if name.ends_with(".wasm") {
             validate_wasm(&content, &format!("'{name}' in the ZIP archive"))?;
         }
-        files.insert(name, content);
+        if files.insert(name, content).is_some() {
+            return Err(ErrorKind::InvalidFunctionCode.with(format!(
+                "the ZIP archive holds the entry '{raw_name}' more than once"
+            )));
+        }
     }
     Ok(files)
+}
+
+/// FSS.1011 unless `name` is a plain relative path that stays inside the archive root: no
+/// NUL, no backslash, not absolute, no drive letter, no `..` component, not empty.
+fn check_entry_path(name: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(ErrorKind::InvalidFunctionCode
+            .with(format!("the ZIP entry '{}' {why}", name.escape_debug())))
+    };
+    let b = name.as_bytes();
+    if name.is_empty() {
+        return bad("has an empty name");
+    }
+    if name.contains('\0') {
+        return bad("has a NUL character in its name");
+    }
+    if name.contains('\\') {
+        return bad("has a backslash in its path (only '/' separates directories)");
+    }
+    if name.starts_with('/') {
+        return bad("has an absolute path");
+    }
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return bad("starts with a drive letter");
+    }
+    if name.split('/').any(|part| part == "..") {
+        return bad("has a '..' component: its path escapes the archive");
+    }
+    Ok(())
+}
+
+/// The name of an entry the central directory lists twice, if any. The reader keeps one
+/// entry per name (the last), so this walks the raw records from `cd_start` and compares
+/// their count with the `unique` names the reader kept.
+fn duplicate_record(bytes: &[u8], cd_start: u64, unique: usize) -> Option<String> {
+    const CENTRAL_HEADER: &[u8] = b"PK\x01\x02";
+    let u16_at = |at: usize| -> Option<usize> {
+        Some(usize::from(u16::from_le_bytes(
+            bytes.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let mut pos = usize::try_from(cd_start).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    while bytes.get(pos..pos + 4) == Some(CENTRAL_HEADER) {
+        let (name_len, extra_len, comment_len) =
+            (u16_at(pos + 28)?, u16_at(pos + 30)?, u16_at(pos + 32)?);
+        let name = bytes.get(pos + 46..pos + 46 + name_len)?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        pos += 46 + name_len + extra_len + comment_len;
+    }
+    // More records than names: two names differ as bytes but not to the reader.
+    (seen.len() > unique).then(|| "(a duplicate name)".to_owned())
 }
 
 #[cfg(test)]

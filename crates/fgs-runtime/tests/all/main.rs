@@ -8,6 +8,7 @@ mod async_invoke;
 mod dependencies;
 mod errors;
 mod functions;
+mod hostile;
 mod invoke;
 mod logs;
 mod metrics;
