@@ -36,29 +36,7 @@ pub fn emu() -> (Emulator, Arc<ManualClock>) {
 /// Creates `name` running the fixture `fixture` (sent inline, handler `index.handler`, 128 MB,
 /// timeout 3 s), with the extra create fields of `extra`. Returns the unqualified URN.
 pub fn create(emu: &Emulator, name: &str, fixture_name: &str, extra: Value) -> String {
-    let mut body = json!({
-        "func_name": name,
-        "package": "default",
-        "runtime": "Custom",
-        "timeout": 3,
-        "handler": "index.handler",
-        "memory_size": 128,
-        "code_type": "inline",
-        "func_code": {"file": b64(&fixture(fixture_name))}
-    });
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let config = emu
-        .create_function(serde_json::from_value(body).unwrap())
-        .unwrap();
-    config
-        .func_urn
-        .strip_suffix(":latest")
-        .unwrap_or(&config.func_urn)
-        .to_owned()
+    crate::hostile::create_code(emu, name, &fixture(fixture_name), extra)
 }
 
 /// Replaces the code of `latest` with a fixture.
