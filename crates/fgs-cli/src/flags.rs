@@ -52,6 +52,11 @@ pub struct ServeArgs {
     /// A manifest (TOML or YAML) to deploy at start instead of the sample function.
     #[arg(long)]
     pub manifest: Option<PathBuf>,
+    /// Keep all state (functions, versions, aliases, triggers, configs, the async queue and
+    /// its records) in this directory and restore it at start. Without it, state lives in
+    /// memory and is gone when the server stops.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
     /// Redeploy a manifest function's code to `latest` when its file or directory changes.
     #[arg(long, requires = "manifest")]
     pub watch: bool,

@@ -2,6 +2,11 @@
 //! a [`Platform`]), with the functions of a manifest (or the embedded sample) deployed through
 //! that same API once it listens, hot reload with `--watch`, one log line per invocation, and
 //! a graceful stop on SIGINT or SIGTERM (calls in flight finish, then the port is freed).
+//!
+//! With `--state-dir DIR` the emulator keeps its state in `DIR` (`EmulatorBuilder::state_dir`)
+//! and restores it at start. A manifest is applied again at each start (applying is
+//! idempotent, so nothing is duplicated); the embedded sample is deployed only when the
+//! default project has no function, so a restart neither duplicates nor resets it.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -18,6 +23,9 @@ use crate::{deploy, sample, watch};
 struct Settings {
     addr: SocketAddr,
     manifest: Manifest,
+    /// Whether `manifest` is the embedded sample (deployed only into an empty project).
+    sample: bool,
+    state_dir: Option<std::path::PathBuf>,
     watch: bool,
     auth: fgs_http::Auth,
     /// A token the server accepts, for its own requests (the manifest) and the printed curl.
@@ -58,6 +66,8 @@ fn resolve(args: ServeArgs) -> Result<Settings> {
     Ok(Settings {
         addr: SocketAddr::new(args.listen, args.port),
         manifest,
+        sample: args.manifest.is_none(),
+        state_dir: args.state_dir,
         watch: args.watch,
         auth,
         token,
@@ -105,9 +115,16 @@ async fn serve(s: Settings) -> Result<()> {
         .local_addr()
         .context("the listener has no address")?;
     let base = format!("http://{local}");
-    let platform = Platform::new(Emulator::builder())
-        .map_err(|e| anyhow!("cannot start the emulator: {e}"))?;
+    let mut builder = Emulator::builder();
+    if let Some(dir) = &s.state_dir {
+        builder = builder.state_dir(dir);
+    }
+    let platform = Platform::new(builder).map_err(|e| match &s.state_dir {
+        Some(dir) => anyhow!("cannot open the state dir '{}': {e}", dir.display()),
+        None => anyhow!("cannot start the emulator: {e}"),
+    })?;
     let project = platform.default_project_id().to_owned();
+    let kept = stored_functions(&platform)?;
     let config = fgs_http::HttpConfig {
         auth: s.auth.clone(),
     };
@@ -123,17 +140,34 @@ async fn serve(s: Settings) -> Result<()> {
         project: project.clone(),
         token: s.token.clone(),
     });
-    let (manifest, apply_client) = (s.manifest.clone(), client.clone());
-    let applied = tokio::task::spawn_blocking(move || deploy::apply(&apply_client, &manifest))
-        .await
-        .context("the deploy task failed")??;
     println!("fgs-local: listening on {base} (project {project})");
-    println!(
-        "fgs-local: deployed {} function(s) from {}: {applied}",
-        s.manifest.functions.len(),
-        s.manifest.origin
-    );
-    if let Some(f) = s.manifest.functions.first() {
+    if let Some(dir) = &s.state_dir {
+        println!(
+            "fgs-local: state in {}: restored {} function(s) of project {project}",
+            dir.display(),
+            kept.len()
+        );
+    }
+    // A restart on a state dir keeps what the user made: the sample goes only into an
+    // empty project; a manifest is applied again (idempotent).
+    let deploy_manifest = !(s.sample && !kept.is_empty());
+    if deploy_manifest {
+        let (manifest, apply_client) = (s.manifest.clone(), client.clone());
+        let applied = tokio::task::spawn_blocking(move || deploy::apply(&apply_client, &manifest))
+            .await
+            .context("the deploy task failed")??;
+        println!(
+            "fgs-local: deployed {} function(s) from {}: {applied}",
+            s.manifest.functions.len(),
+            s.manifest.origin
+        );
+    }
+    let first = if deploy_manifest {
+        s.manifest.functions.first().map(|f| f.urn())
+    } else {
+        kept.first().cloned()
+    };
+    if let Some(urn) = first {
         let auth = match (&s.token, s.token_given) {
             (Some(t), true) => format!(" -H 'X-Auth-Token: {t}'"),
             _ => String::new(),
@@ -141,7 +175,7 @@ async fn serve(s: Settings) -> Result<()> {
         println!("fgs-local: invoke it with:");
         println!(
             "  curl -s -X POST {base}/v2/{project}/fgs/functions/{}/invocations -H 'Content-Type: application/json'{auth} -d '{{\"hello\": \"world\"}}'",
-            crate::client::seg(&f.urn())
+            crate::client::seg(&urn)
         );
     }
     let _watcher = s.watch.then(|| watch::start(s.manifest.clone(), client));
@@ -153,6 +187,26 @@ async fn serve(s: Settings) -> Result<()> {
         .context("the server failed")?;
     println!("fgs-local: stopped");
     Ok(())
+}
+
+/// The functions of the default project (`package:name`, or `name` in package `default`),
+/// in creation order.
+fn stored_functions(platform: &Platform) -> Result<Vec<String>> {
+    let list = platform
+        .default_project()
+        .list_functions(&Default::default())
+        .map_err(|e| anyhow!("cannot list the restored functions: {e}"))?;
+    Ok(list
+        .functions
+        .iter()
+        .map(|f| {
+            if f.package == "default" {
+                f.func_name.clone()
+            } else {
+                format!("{}:{}", f.package, f.func_name)
+            }
+        })
+        .collect())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -6,4 +6,5 @@ mod common;
 mod deploy;
 mod invoke;
 mod serve;
+mod state_dir;
 mod watch;
