@@ -12,8 +12,11 @@
 //! (FSS.1071, whatever the code type, `inline` included); plain inline source by
 //! [`Limits::max_inline_source_size`] (FSS.1072).
 //!
-//! Hostile archives (issue 10, "Hostile requests"; seed §7.2 for the codes). The reader
-//! never writes anything to disk (the files stay in memory) and refuses:
+//! Hostile archives (issue 10, "Hostile requests"; seed §7.2 for the codes). One reader,
+//! [`read_zip`], unpacks function code and dependency packages alike; [`ZipRules`] gives its
+//! codes (function code: FSS.1071 and FSS.1011 as below; a dependency package: FSS.1023 past
+//! 50 MB unpacked and FSS.1024 for the rest). It never writes anything to disk (the files
+//! stay in memory) and refuses:
 //! - a ZIP that unpacks to more than [`MIN_UNPACKED_LIMIT`] (the 50 MB of FSS.1071, or
 //!   [`Limits::max_code_package_size`] if larger, counted over all entries): the sizes the headers declare are checked first,
 //!   and the bytes really produced are counted while reading, so a header that lies about
@@ -180,7 +183,7 @@ impl CodePackage {
                 validate_wasm(&bytes, "the code")?;
                 BTreeMap::new()
             }
-            CodeKind::Zip => unzip(&bytes, limits.max_code_package_size.max(MIN_UNPACKED_LIMIT))?,
+            CodeKind::Zip => unzip(&bytes, limits)?,
             _ => BTreeMap::new(),
         };
         Ok(CodePackage {
@@ -198,7 +201,7 @@ impl CodePackage {
             return Self::builtin_default();
         }
         let (kind, files) = match classify(&bytes) {
-            CodeKind::Zip => match unzip(&bytes, MIN_UNPACKED_LIMIT) {
+            CodeKind::Zip => match unzip(&bytes, &Limits::default()) {
                 Ok(files) => (CodeKind::Zip, files),
                 Err(_) => (CodeKind::Source, BTreeMap::new()),
             },
@@ -253,21 +256,69 @@ fn classify(bytes: &[u8]) -> CodeKind {
     }
 }
 
-/// Unpacks a ZIP (FSS.1011 if corrupt or hostile, FSS.1071 past `max_unpacked` bytes, see
-/// the module docs) and validates every `.wasm` entry in it.
-fn unzip(bytes: &[u8], max_unpacked: u64) -> Result<BTreeMap<String, Vec<u8>>> {
+/// How [`read_zip`] reads an archive: its cap on the unpacked size and the error kinds of its
+/// refusals. Function code and dependency packages share the one reader and differ only here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZipRules {
+    /// The most all entries together may unpack to.
+    pub max_unpacked: u64,
+    /// The error past `max_unpacked` (a bomb, whatever its headers say).
+    pub too_large: ErrorKind,
+    /// The error for a corrupt archive or a hostile entry (path, link, duplicate).
+    pub invalid: ErrorKind,
+    /// What the archive is, for messages ("the code", "the dependency package").
+    pub what: &'static str,
+    /// Whether every `.wasm` entry must be valid WebAssembly.
+    pub validate_wasm: bool,
+}
+
+impl ZipRules {
+    /// Function code (create, update code, import): FSS.1071 past the larger of
+    /// [`MIN_UNPACKED_LIMIT`] and `limits.max_code_package_size`, FSS.1011 otherwise.
+    pub fn code(limits: &Limits) -> ZipRules {
+        ZipRules {
+            max_unpacked: limits.max_code_package_size.max(MIN_UNPACKED_LIMIT),
+            too_large: ErrorKind::CodePackageTooLarge,
+            invalid: ErrorKind::InvalidFunctionCode,
+            what: "the code",
+            validate_wasm: true,
+        }
+    }
+
+    /// A dependency package: FSS.1023 past [`MIN_UNPACKED_LIMIT`] (50 MB) unpacked, FSS.1024
+    /// for everything else.
+    pub fn dependency() -> ZipRules {
+        ZipRules {
+            max_unpacked: MIN_UNPACKED_LIMIT,
+            too_large: ErrorKind::FileTooLarge,
+            invalid: ErrorKind::InvalidDependency,
+            what: "the dependency package",
+            validate_wasm: false,
+        }
+    }
+}
+
+/// Unpacks a ZIP in memory, refusing every hostile archive of the module docs (a bomb, a
+/// header that lies about its size, an entry path that escapes the root, a symbolic link, a
+/// duplicate entry, bytes that are not a ZIP) with the kinds of `rules`. The files (not
+/// directories) in archive order, names without a leading `./`. Nothing is written to disk.
+pub fn read_zip(bytes: &[u8], rules: &ZipRules) -> Result<Vec<(String, Vec<u8>)>> {
+    let what = rules.what;
+    let max_unpacked = rules.max_unpacked;
     let corrupt = |e: &dyn std::fmt::Display| {
-        ErrorKind::InvalidFunctionCode.with(format!("the code is not a readable ZIP archive: {e}"))
+        rules
+            .invalid
+            .with(format!("{what} is not a readable ZIP archive: {e}"))
     };
     let too_large = || {
-        ErrorKind::CodePackageTooLarge.with(format!(
-            "the ZIP archive unpacks to more than {max_unpacked} bytes"
+        rules.too_large.with(format!(
+            "{what}: the ZIP archive unpacks to more than {max_unpacked} bytes"
         ))
     };
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     if let Some(name) = duplicate_record(bytes, archive.central_directory_start(), archive.len()) {
-        return Err(ErrorKind::InvalidFunctionCode.with(format!(
-            "the ZIP archive holds the entry '{name}' more than once"
+        return Err(rules.invalid.with(format!(
+            "{what}: the ZIP archive holds the entry '{name}' more than once"
         )));
     }
     // Cheap first: what the headers declare (a lying header is caught while reading).
@@ -277,21 +328,27 @@ fn unzip(bytes: &[u8], max_unpacked: u64) -> Result<BTreeMap<String, Vec<u8>>> {
     {
         return Err(too_large());
     }
-    let mut files = BTreeMap::new();
+    let mut files = Vec::with_capacity(archive.len());
+    let mut names = std::collections::HashSet::new();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| corrupt(&e))?;
         let raw_name = entry.name().to_owned();
-        check_entry_path(&raw_name)?;
+        check_entry_path(&raw_name, rules)?;
         if entry.is_symlink() {
-            return Err(ErrorKind::InvalidFunctionCode.with(format!(
-                "the ZIP entry '{raw_name}' is a symbolic link; links are not accepted"
+            return Err(rules.invalid.with(format!(
+                "{what}: the ZIP entry '{raw_name}' is a symbolic link; links are not accepted"
             )));
         }
         if entry.is_dir() {
             continue;
         }
         let name = raw_name.trim_start_matches("./").to_owned();
+        if name.is_empty() {
+            return Err(rules.invalid.with(format!(
+                "{what}: the ZIP entry '{raw_name}' has an empty name"
+            )));
+        }
         let mut content = Vec::new();
         // Counts the bytes really produced, whatever the header says.
         let budget = max_unpacked.saturating_sub(total);
@@ -304,30 +361,41 @@ fn unzip(bytes: &[u8], max_unpacked: u64) -> Result<BTreeMap<String, Vec<u8>>> {
             return Err(too_large());
         }
         if content.len() as u64 != entry.size() {
-            return Err(ErrorKind::InvalidFunctionCode.with(format!(
-                "the ZIP entry '{raw_name}' unpacks to {} bytes but its header says {}",
+            return Err(rules.invalid.with(format!(
+                "{what}: the ZIP entry '{raw_name}' unpacks to {} bytes but its header says {}",
                 content.len(),
                 entry.size()
             )));
         }
-        if name.ends_with(".wasm") {
+        if rules.validate_wasm && name.ends_with(".wasm") {
             validate_wasm(&content, &format!("'{name}' in the ZIP archive"))?;
         }
-        if files.insert(name, content).is_some() {
-            return Err(ErrorKind::InvalidFunctionCode.with(format!(
-                "the ZIP archive holds the entry '{raw_name}' more than once"
+        if !names.insert(name.clone()) {
+            return Err(rules.invalid.with(format!(
+                "{what}: the ZIP archive holds the entry '{raw_name}' more than once"
             )));
         }
+        files.push((name, content));
     }
     Ok(files)
 }
 
-/// FSS.1011 unless `name` is a plain relative path that stays inside the archive root: no
+/// Unpacks function code (see [`read_zip`] and [`ZipRules::code`]) into files by path.
+fn unzip(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>> {
+    Ok(read_zip(bytes, &ZipRules::code(limits))?
+        .into_iter()
+        .collect())
+}
+
+/// `rules.invalid` (FSS.1011 for code) unless `name` is a plain relative path that stays inside the archive root: no
 /// NUL, no backslash, not absolute, no drive letter, no `..` component, not empty.
-fn check_entry_path(name: &str) -> Result<()> {
+fn check_entry_path(name: &str, rules: &ZipRules) -> Result<()> {
     let bad = |why: &str| {
-        Err(ErrorKind::InvalidFunctionCode
-            .with(format!("the ZIP entry '{}' {why}", name.escape_debug())))
+        Err(rules.invalid.with(format!(
+            "{}: the ZIP entry '{}' {why}",
+            rules.what,
+            name.escape_debug()
+        )))
     };
     let b = name.as_bytes();
     if name.is_empty() {

@@ -6,9 +6,12 @@
 //! - `runtime` missing or outside the 16-value list [`crate::runtime::DEPENDENCY_RUNTIMES`]
 //!   (so `Custom` is refused) is 400 FSS.1005, the specific "Invalid runtime" code.
 //! - A `name` that breaks the §5.3.2 rules, a missing package, a package that is not Base64
-//!   or not a valid ZIP (or holds an entry whose path escapes its root) is 400 FSS.1024.
+//!   or not a valid ZIP, or holds a hostile entry (a path escaping its root, absolute, with a
+//!   backslash or empty; a symbolic link; a duplicate) is 400 FSS.1024. The package is read
+//!   by the one ZIP reader of function code, [`crate::code::read_zip`].
 //! - `description` over 512 characters is 400 FSS.1019; a package over
-//!   `Limits::max_code_package_size` is 400 FSS.1023.
+//!   `Limits::max_code_package_size`, or unpacking to more than 50 MB (a ZIP bomb, even one
+//!   whose headers lie), is 400 FSS.1023.
 //! - Names are unique per project: creating (or renaming to) a name that another dependency
 //!   has is 409 FSS.1065 (FSS.1031 means the same and is not used). `version` is the
 //!   revision of one dependency: 1 at create, +1 on every update.
@@ -22,7 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::io::{Cursor, Read};
+use crate::code::{ZipRules, read_zip};
 use std::sync::Arc;
 
 use md5::{Digest, Md5};
@@ -189,53 +192,18 @@ pub fn decode_depend_file(file: &str) -> Result<Vec<u8>> {
         .map_err(|e| ErrorKind::InvalidDependency.with(format!("depend_file is not Base64: {e}")))
 }
 
-/// Checks that `bytes` is a ZIP archive whose entries all have relative paths inside the
-/// archive root (FSS.1024 otherwise).
+/// Checks that `bytes` is a ZIP archive [`crate::code::read_zip`] accepts under
+/// [`ZipRules::dependency`]: FSS.1023 when it unpacks past 50 MB (whatever its headers say),
+/// FSS.1024 when it is not a ZIP or an entry is hostile (a path escaping the root, absolute,
+/// with a backslash or empty; a symbolic link; a duplicate).
 pub fn check_zip(bytes: &[u8]) -> Result<()> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-        ErrorKind::InvalidDependency.with(format!("the dependency package is not a valid ZIP: {e}"))
-    })?;
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| {
-            ErrorKind::InvalidDependency.with(format!(
-                "entry {i} of the dependency ZIP is unreadable: {e}"
-            ))
-        })?;
-        if entry.enclosed_name().is_none() {
-            return Err(ErrorKind::InvalidDependency.with(format!(
-                "dependency ZIP entry '{}' has a path outside the archive",
-                entry.name()
-            )));
-        }
-    }
-    Ok(())
+    read_zip(bytes, &ZipRules::dependency()).map(|_| ())
 }
 
 /// The files of a ZIP package, as (relative path, content), directories left out, in archive
-/// order. Fails with FSS.1024 on a damaged archive.
+/// order, read under the rules of [`check_zip`].
 pub fn unpack_zip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>> {
-    let invalid = |e: &dyn std::fmt::Display| {
-        ErrorKind::InvalidDependency.with(format!("the dependency ZIP cannot be unpacked: {e}"))
-    };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
-    let mut files = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| invalid(&e))?;
-        if entry.is_dir() {
-            continue;
-        }
-        let Some(path) = entry.enclosed_name() else {
-            return Err(invalid(&format!(
-                "entry '{}' escapes the archive",
-                entry.name()
-            )));
-        };
-        let path = path.to_string_lossy().replace('\\', "/");
-        let mut content = Vec::new();
-        entry.read_to_end(&mut content).map_err(|e| invalid(&e))?;
-        files.push((path, content));
-    }
-    Ok(files)
+    read_zip(bytes, &ZipRules::dependency())
 }
 
 /// MD5 of `bytes`, 32 lower-case hex characters (the `etag` of seed §1.6.1 Table 1-5).

@@ -1,8 +1,10 @@
 //! Hostile input (issue 10, "Hostile guests" and "Hostile requests"): malicious guest modules
 //! (`guests`), each with its asserted outcome and an echo call on the same emulator after
-//! it, and malicious code packages (`packages`), each refused with the seed's code (§7.2).
+//! it, and malicious code packages (`packages`) and dependency packages
+//! (`dependency_packages`), each refused with the seed's code (§7.2).
 //! The guests are hand-written WAT in `fixtures/wat/` (compiled by the test with `wat`).
 
+mod dependency_packages;
 mod guests;
 mod packages;
 
