@@ -64,9 +64,14 @@ impl Function {
     /// ([`Error::Link`](crate::Error::Link)); a missing handler file or export is not an error until invoked.
     pub fn deploy(&self, code: Code, spec: VersionSpec) -> Result<Version> {
         let exec = &self.exec.inner;
+        // The version holds its compiled module: the executor's cache only holds it weakly.
+        let module = match &code {
+            Code::Module(m) => Some(m.clone()),
+            Code::Missing { .. } => None,
+        };
         let kind = resolve(&exec.linker, code, &spec)?;
         let stores = StoreBuilder::new(exec.engine.clone(), exec.shared.clone(), spec);
-        let version = Version::new(self.limit.clone(), stores, kind);
+        let version = Version::new(self.limit.clone(), stores, kind, module);
         exec.versions.lock().push(version.downgrade());
         Ok(version)
     }

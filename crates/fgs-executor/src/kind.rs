@@ -35,7 +35,7 @@ pub(crate) fn resolve(linker: &Linker<HostState>, code: Code, spec: &VersionSpec
         Code::Module(m) => m,
     };
     let pre = linker
-        .instantiate_pre(&module.module)
+        .instantiate_pre(module.module())
         .map_err(|e| Error::Link {
             message: format!("{e:#}"),
         })?;
@@ -60,7 +60,7 @@ pub(crate) fn resolve(linker: &Linker<HostState>, code: Code, spec: &VersionSpec
                 }
             },
         };
-        let exports = Exports::of(&module.module, &export, init.as_deref());
+        let exports = Exports::of(module.module(), &export, init.as_deref());
         Ok(Kind::Handler {
             pre,
             export,

@@ -1,10 +1,16 @@
 //! Compiling modules once per code digest, with an optional on-disk cache of serialized
 //! artifacts (DESIGN §7: `Module::new` ~53 ms, `Module::deserialize_file` ~43 us).
+//!
+//! The in-memory cache holds modules weakly: a module lives while a deployed version (or a
+//! caller) holds its [`CompiledModule`], so deleting the last function that runs some code
+//! frees its compiled code and metadata (a 10,000-function module keeps ~50 MB; issue 10,
+//! `fgs-runtime/tests/hostile_rss.rs`). Deploying the same code again while one version still
+//! runs it does not compile again.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
@@ -15,14 +21,18 @@ use crate::error::{Error, Result};
 /// A compiled module, shared by every version deployed from the same code digest.
 #[derive(Clone)]
 pub struct CompiledModule {
-    pub(crate) module: Module,
+    inner: Arc<Compiled>,
+}
+
+struct Compiled {
+    module: Module,
     digest: Arc<str>,
 }
 
 impl std::fmt::Debug for CompiledModule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompiledModule")
-            .field("digest", &self.digest)
+            .field("digest", &self.inner.digest)
             .finish()
     }
 }
@@ -30,22 +40,27 @@ impl std::fmt::Debug for CompiledModule {
 impl CompiledModule {
     /// The SHA-256 (hex) of the module's bytes.
     pub fn digest(&self) -> &str {
-        &self.digest
+        &self.inner.digest
+    }
+
+    /// The wasmtime module.
+    pub(crate) fn module(&self) -> &Module {
+        &self.inner.module
     }
 
     /// Whether the module exports a function with this name.
     pub fn has_export(&self, name: &str) -> bool {
         matches!(
-            self.module.get_export(name),
+            self.inner.module.get_export(name),
             Some(wasmtime::ExternType::Func(_))
         )
     }
 }
 
-/// The compiled modules of an executor, by SHA-256 digest of their bytes, optionally backed
-/// by a directory of serialized artifacts.
+/// The compiled modules of an executor, by SHA-256 digest of their bytes (held weakly: see
+/// the module docs), optionally backed by a directory of serialized artifacts.
 pub(crate) struct ModuleCache {
-    modules: Mutex<HashMap<String, CompiledModule>>,
+    modules: Mutex<HashMap<String, Weak<Compiled>>>,
     dir: Option<PathBuf>,
 }
 
@@ -61,8 +76,8 @@ impl ModuleCache {
     /// compiled (and written there).
     pub(crate) fn get_or_compile(&self, engine: &Engine, bytes: &[u8]) -> Result<CompiledModule> {
         let digest = hex::encode(Sha256::digest(bytes));
-        if let Some(m) = self.modules.lock().get(&digest) {
-            return Ok(m.clone());
+        if let Some(inner) = self.modules.lock().get(&digest).and_then(Weak::upgrade) {
+            return Ok(CompiledModule { inner });
         }
         let module = match &self.dir {
             Some(dir) => {
@@ -79,10 +94,14 @@ impl ModuleCache {
             None => compile_bytes(engine, bytes)?,
         };
         let compiled = CompiledModule {
-            module,
-            digest: digest.clone().into(),
+            inner: Arc::new(Compiled {
+                module,
+                digest: digest.clone().into(),
+            }),
         };
-        self.modules.lock().insert(digest, compiled.clone());
+        let mut modules = self.modules.lock();
+        modules.retain(|_, m| m.strong_count() > 0);
+        modules.insert(digest, Arc::downgrade(&compiled.inner));
         Ok(compiled)
     }
 }

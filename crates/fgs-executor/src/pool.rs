@@ -63,6 +63,8 @@ pub(crate) struct VersionInner {
     limit: Arc<InstanceLimit>,
     stores: StoreBuilder,
     kind: Kind,
+    /// Keeps the compiled module alive (the executor's module cache holds it weakly).
+    _module: Option<crate::module::CompiledModule>,
     idle: IdleShards<Instance>,
     reserved_target: AtomicUsize,
     reserved_live: AtomicUsize,
@@ -336,11 +338,17 @@ fn cold_failure(outcome: Outcome) -> Invocation {
 }
 
 impl Version {
-    pub(crate) fn new(limit: Arc<InstanceLimit>, stores: StoreBuilder, kind: Kind) -> Version {
+    pub(crate) fn new(
+        limit: Arc<InstanceLimit>,
+        stores: StoreBuilder,
+        kind: Kind,
+        module: Option<crate::module::CompiledModule>,
+    ) -> Version {
         let inner = Arc::new(VersionInner {
             limit,
             stores,
             kind,
+            _module: module,
             idle: IdleShards::new(),
             reserved_target: AtomicUsize::new(0),
             reserved_live: AtomicUsize::new(0),
