@@ -150,7 +150,7 @@ async fn serve(s: Settings) -> Result<()> {
     }
     // A restart on a state dir keeps what the user made: the sample goes only into an
     // empty project; a manifest is applied again (idempotent).
-    let deploy_manifest = !(s.sample && !kept.is_empty());
+    let deploy_manifest = !s.sample || kept.is_empty();
     if deploy_manifest {
         let (manifest, apply_client) = (s.manifest.clone(), client.clone());
         let applied = tokio::task::spawn_blocking(move || deploy::apply(&apply_client, &manifest))
