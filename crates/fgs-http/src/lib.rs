@@ -32,9 +32,13 @@
 //!   outcome's status with its `error_code` (the `fgs_runtime::OutcomeKind` table). Events up
 //!   to 6 MiB.
 //! - **Auth** ([`Auth`]): open by default; [`Auth::Verify`] checks `X-Auth-Token` or the SDKs'
-//!   AK/SK signature on every request.
+//!   AK/SK signature on every request of the REST API.
+//! - **APIG triggers** ([`apig`]): `ANY /apig/<sl_domain><path>`, each trigger's `invoke_url`
+//!   when the platform has an `apig_base_url`, invokes the function with the APIG event and
+//!   answers with its response object; not behind the REST API's auth.
 #![deny(missing_docs)]
 
+pub mod apig;
 pub mod auth;
 pub mod error;
 mod extract;
@@ -80,7 +84,15 @@ impl App {
         f: impl FnOnce(Emulator) -> fgs_core::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
         let emu = self.project(project)?;
-        tokio::task::spawn_blocking(move || f(emu))
+        self.run_blocking(move || f(emu)).await
+    }
+
+    /// Runs `f` off the async threads (it may run a guest or wait on the disk).
+    pub(crate) async fn run_blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> fgs_core::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        tokio::task::spawn_blocking(f)
             .await
             .map_err(|e| {
                 ApiError::from(
@@ -109,7 +121,8 @@ pub fn router(platform: Platform, config: HttpConfig) -> Router {
             authenticate,
         ))
     };
-    api.with_state(app)
+    // APIG triggers are their own mount, outside the auth layer (see `apig`).
+    api.merge(apig::routes()).with_state(app)
 }
 
 async fn not_found(req: Request) -> ApiError {

@@ -2,5 +2,8 @@
 
 mod common;
 
+mod apig;
 mod endpoints;
 mod invoke;
+mod outcomes;
+mod unknown_fields;
