@@ -113,11 +113,8 @@ async fn serve(s: Settings) -> Result<()> {
         auth: s.auth.clone(),
     };
     let router = fgs_http::router(platform.clone(), config);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-    });
+    let server =
+        tokio::spawn(async move { fgs_http::serve(listener, router, shutdown_signal()).await });
 
     let client = Client::new(&EndpointArgs {
         endpoint: base.clone(),

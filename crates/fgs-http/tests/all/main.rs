@@ -1,4 +1,5 @@
-//! Router tests through `oneshot` (no socket): every answer checked for status and body.
+//! Router tests through `oneshot` (no socket; `socket` uses a real one): every answer checked
+//! for status and body.
 
 mod common;
 
@@ -6,4 +7,5 @@ mod apig;
 mod endpoints;
 mod invoke;
 mod outcomes;
+mod socket;
 mod unknown_fields;
