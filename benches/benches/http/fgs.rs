@@ -1,48 +1,21 @@
-//! The server under test, started on a loopback listener on the current runtime.
-//!
-//! Until `fgs-http` is in the workspace this is a stand-in: a plain hyper server that calls
-//! `Emulator::invoke` with the body (what the router adds on top is the part not measured).
+//! The server under test: `fgs_http::router` served by `fgs_http::serve` (what `fgs-local
+//! serve` runs), on a loopback listener on the current runtime.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use fgs_runtime::Platform;
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-/// Serves `platform` (its default project) on a fresh loopback port; returns the address.
-pub async fn start(platform: Platform, urn: String) -> SocketAddr {
+/// Serves `platform` with the REST router on a fresh loopback port; returns the address.
+/// (`_urn` is the function the load generator invokes; the router finds it by path.)
+pub async fn start(platform: Platform, _urn: String) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let emu = platform.default_project();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            stream.set_nodelay(true).unwrap();
-            let (emu, urn) = (emu.clone(), urn.clone());
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
-                    let (emu, urn) = (emu.clone(), urn.clone());
-                    async move {
-                        let body = req.into_body().collect().await.map(|b| b.to_bytes());
-                        let inv = emu.invoke(&urn, &body.unwrap_or_default()).unwrap();
-                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(inv.result))))
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
+    let router = fgs_http::router(platform, fgs_http::HttpConfig::default());
+    tokio::spawn(fgs_http::serve(listener, router, std::future::pending()));
     addr
 }
 
 /// The label of the line, and whether the management path can be measured (it needs routes).
-pub const LABEL: &str = "emu-hyper";
-pub const HAS_ROUTER: bool = false;
+pub const LABEL: &str = "fgs-http";
+pub const HAS_ROUTER: bool = true;

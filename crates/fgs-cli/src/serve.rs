@@ -115,7 +115,8 @@ async fn serve(s: Settings) -> Result<()> {
         .local_addr()
         .context("the listener has no address")?;
     let base = format!("http://{local}");
-    let mut builder = Emulator::builder();
+    // APIG triggers report an invoke_url on this listener (`fgs_http::apig`).
+    let mut builder = Emulator::builder().apig_base_url(base.clone());
     if let Some(dir) = &s.state_dir {
         builder = builder.state_dir(dir);
     }
@@ -129,11 +130,8 @@ async fn serve(s: Settings) -> Result<()> {
         auth: s.auth.clone(),
     };
     let router = fgs_http::router(platform.clone(), config);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-    });
+    let server =
+        tokio::spawn(async move { fgs_http::serve(listener, router, shutdown_signal()).await });
 
     let client = Client::new(&EndpointArgs {
         endpoint: base.clone(),

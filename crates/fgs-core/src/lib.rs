@@ -4,6 +4,12 @@
 //! `fgs-executor` runs code.
 //!
 //! Seed section numbers (§x.y) refer to the FunctionGraph API reference the emulator follows.
+//!
+//! **Unknown fields.** The seed forbids unknown request fields nowhere: no endpoint of §5
+//! lists one as an error, and the official SDKs send fields of newer API versions. So every
+//! request type here ignores fields it does not know (serde's default; no type uses
+//! `deny_unknown_fields`), in the body and in `event_data` alike, and does not store or echo
+//! them. A known field with a wrong JSON type is 400 `FSS.0400` (or the field's own code).
 #![deny(missing_docs)]
 
 pub mod alias;

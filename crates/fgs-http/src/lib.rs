@@ -32,14 +32,19 @@
 //!   outcome's status with its `error_code` (the `fgs_runtime::OutcomeKind` table). Events up
 //!   to 6 MiB.
 //! - **Auth** ([`Auth`]): open by default; [`Auth::Verify`] checks `X-Auth-Token` or the SDKs'
-//!   AK/SK signature on every request.
+//!   AK/SK signature on every request of the REST API.
+//! - **APIG triggers** ([`apig`]): `ANY /apig/<sl_domain><path>`, each trigger's `invoke_url`
+//!   when the platform has an `apig_base_url`, invokes the function with the APIG event and
+//!   answers with its response object; not behind the REST API's auth.
 #![deny(missing_docs)]
 
+pub mod apig;
 pub mod auth;
 pub mod error;
 mod extract;
 mod invoke;
 mod routes;
+mod serve;
 
 use std::sync::Arc;
 
@@ -51,6 +56,7 @@ use fgs_runtime::{Emulator, Platform};
 
 pub use auth::Auth;
 pub use error::ApiError;
+pub use serve::serve;
 
 /// Settings of the router. `Default`: open auth.
 #[derive(Debug, Clone, Default)]
@@ -80,12 +86,38 @@ impl App {
         f: impl FnOnce(Emulator) -> fgs_core::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
         let emu = self.project(project)?;
-        tokio::task::spawn_blocking(move || f(emu))
-            .await
-            .map_err(|e| {
-                ApiError::from(
-                    fgs_core::ErrorKind::Internal.with(format!("the call panicked: {e}")),
-                )
+        self.run_blocking(move || f(emu)).await
+    }
+
+    /// Runs `f`, which may run a guest or wait on the disk, without stalling the server: on
+    /// a multi-threaded runtime in `block_in_place` on the current worker (no hop to the
+    /// blocking pool and back: the worker's other tasks move to another thread while `f`
+    /// runs), on a current-thread runtime on the blocking pool. Not inline on the worker:
+    /// WASI output of a guest blocks on the ambient runtime (wasmtime-wasi), which panics on
+    /// a worker thread. A panic in `f` is 500 FSS.0500.
+    pub(crate) async fn run_blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> fgs_core::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        let panicked = |e: &dyn std::fmt::Debug| {
+            ApiError::from(fgs_core::ErrorKind::Internal.with(format!("the call panicked: {e:?}")))
+        };
+        if Handle::current().runtime_flavor() != RuntimeFlavor::MultiThread {
+            return tokio::task::spawn_blocking(f)
+                .await
+                .map_err(|e| panicked(&e))?
+                .map_err(ApiError::from);
+        }
+        let guarded = std::panic::AssertUnwindSafe(f);
+        tokio::task::block_in_place(move || std::panic::catch_unwind(guarded))
+            .map_err(|p| {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                panicked(&msg)
             })?
             .map_err(ApiError::from)
     }
@@ -109,7 +141,8 @@ pub fn router(platform: Platform, config: HttpConfig) -> Router {
             authenticate,
         ))
     };
-    api.with_state(app)
+    // APIG triggers are their own mount, outside the auth layer (see `apig`).
+    api.merge(apig::routes()).with_state(app)
 }
 
 async fn not_found(req: Request) -> ApiError {

@@ -65,6 +65,8 @@ pub(crate) struct Settings {
     pub(crate) domain_id: String,
     pub(crate) utc_offset: FixedOffset,
     pub(crate) limits: Limits,
+    /// Where APIG triggers are served (`EmulatorBuilder::apig_base_url`).
+    pub(crate) apig_base_url: Option<String>,
 }
 
 /// Builds an [`Emulator`]. Every setting has a default, stated on its method.
@@ -83,6 +85,7 @@ pub struct EmulatorBuilder {
     exec: crate::invoke::ExecSettings,
     state_dir: Option<PathBuf>,
     snapshot: Option<PathBuf>,
+    apig_base_url: Option<String>,
     /// A store a crate test substitutes (e.g. one whose commits fail).
     #[cfg(test)]
     pub(crate) test_store: Option<Arc<dyn crate::store::Store>>,
@@ -107,6 +110,7 @@ impl Default for EmulatorBuilder {
             exec_cell: None,
             state_dir: None,
             snapshot: None,
+            apig_base_url: None,
             #[cfg(test)]
             test_store: None,
         }
@@ -266,6 +270,15 @@ impl EmulatorBuilder {
     }
 
     /// The state directory set so far.
+    /// Serves APIG triggers under `base` (e.g. `http://127.0.0.1:8000`, the listener of
+    /// `fgs-local serve`): their `invoke_url` becomes `<base>/apig/<sl_domain><path>`, which
+    /// [`crate::Platform::apig_route`] resolves. Default: none, the seed's
+    /// `<protocol>://<sl_domain><path>`.
+    pub fn apig_base_url(mut self, base: impl Into<String>) -> Self {
+        self.apig_base_url = Some(base.into());
+        self
+    }
+
     pub(crate) fn state_dir_value(&self) -> Option<&std::path::Path> {
         self.state_dir.as_deref()
     }
@@ -329,6 +342,7 @@ impl EmulatorBuilder {
                     domain_id: self.domain_id,
                     utc_offset,
                     limits: self.limits,
+                    apig_base_url: self.apig_base_url,
                 },
                 clock,
                 random,
@@ -350,6 +364,7 @@ impl EmulatorBuilder {
         };
         if let Some(loaded) = loaded {
             emu.restore(loaded);
+            emu.rebase_all_apig();
         }
         if background {
             crate::scheduler::start_driver(&emu);

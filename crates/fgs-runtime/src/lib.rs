@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod aliases;
+mod apig;
 mod async_config;
 pub mod async_invoke;
 mod dependencies;
@@ -33,6 +34,7 @@ mod transfer;
 mod triggers;
 mod versions;
 
+pub use apig::{ApigAnswer, ApigRoute};
 pub use async_invoke::{DestinationDelivery, DestinationSink, RecordingSink};
 pub use emulator::{
     DEFAULT_DOMAIN_ID, DEFAULT_PROJECT_ID, DEFAULT_REGION, Emulator, EmulatorBuilder,

@@ -62,7 +62,8 @@ impl Emulator {
             timeout_secs: version.config.timeout,
             now,
         };
-        let event_data = EventData::parse(ty, req.event_data.as_ref(), &ctx)?;
+        let mut event_data = EventData::parse(ty, req.event_data.as_ref(), &ctx)?;
+        self.rebase_apig(&mut event_data);
         if entry.triggers.len() >= limits.max_triggers {
             return Err(ErrorKind::TooManyTriggers.with(format!(
                 "function '{}' already has {} triggers, the limit",
@@ -190,7 +191,8 @@ impl Emulator {
                     timeout_secs: version.config.timeout,
                     now,
                 };
-                let data = EventData::parse(ty, Some(value), &ctx)?;
+                let mut data = EventData::parse(ty, Some(value), &ctx)?;
+                self.rebase_apig(&mut data);
                 check_conflicts(&state, &urn, &record.qualifier, &data, Some(trigger_id))?;
                 Some(data)
             }

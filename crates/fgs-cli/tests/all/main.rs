@@ -3,6 +3,7 @@
 
 mod common;
 
+mod apig;
 mod deploy;
 mod invoke;
 mod serve;

@@ -18,6 +18,7 @@
 //! ```
 
 mod apig;
+mod apig_http;
 mod conflict;
 pub mod events;
 mod fields;
@@ -34,6 +35,7 @@ use serde_json::Value;
 use crate::error::Result;
 
 pub use apig::{ApigEventData, ApigFuncInfo};
+pub use apig_http::{ApigMatch, ApigRequest, ApigResponse, http_event};
 pub use conflict::Placement;
 pub use events::{EventContext, InvokeMode, build_event, timer_event};
 pub use fields::MAX_TRIGGER_NAME_LEN;

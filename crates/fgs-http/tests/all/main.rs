@@ -1,6 +1,11 @@
-//! Router tests through `oneshot` (no socket): every answer checked for status and body.
+//! Router tests through `oneshot` (no socket; `socket` uses a real one): every answer checked
+//! for status and body.
 
 mod common;
 
+mod apig;
 mod endpoints;
 mod invoke;
+mod outcomes;
+mod socket;
+mod unknown_fields;
