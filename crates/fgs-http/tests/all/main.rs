@@ -4,3 +4,4 @@ mod common;
 
 mod endpoints;
 mod invoke;
+mod openapi;
