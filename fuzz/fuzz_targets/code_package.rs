@@ -13,8 +13,14 @@ use sha2::{Digest as _, Sha512};
 fn assert_safe_path(name: &str) {
     assert!(!name.is_empty(), "empty entry name");
     assert!(!name.starts_with('/'), "absolute entry {name:?}");
-    assert!(!name.contains('\\') && !name.contains('\0'), "entry {name:?}");
-    assert!(!name.split('/').any(|p| p == ".."), "escaping entry {name:?}");
+    assert!(
+        !name.contains('\\') && !name.contains('\0'),
+        "entry {name:?}"
+    );
+    assert!(
+        !name.split('/').any(|p| p == ".."),
+        "escaping entry {name:?}"
+    );
     let b = name.as_bytes();
     assert!(
         !(b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'),

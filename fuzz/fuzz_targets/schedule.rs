@@ -20,8 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let secs = i64::from_le_bytes(data[1..9].try_into().unwrap());
     // Every representable instant, the far ends included.
     let span = DateTime::<Utc>::MAX_UTC.timestamp() - DateTime::<Utc>::MIN_UTC.timestamp();
-    let now = DateTime::<Utc>::MIN_UTC
-        + TimeDelta::seconds(secs.rem_euclid(span.max(1)));
+    let now = DateTime::<Utc>::MIN_UTC + TimeDelta::seconds(secs.rem_euclid(span.max(1)));
     let offset = FixedOffset::east_opt((i32::from(data[9]) - 128) * 600).unwrap();
     let Ok(text) = std::str::from_utf8(&data[10..]) else {
         return;
@@ -53,9 +52,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Some(next) = schedule.next_after_in(now, offset) {
-        assert!(next > now, "{text:?} at {offset}: next after {now} is {next}");
+        assert!(
+            next > now,
+            "{text:?} at {offset}: next after {now} is {next}"
+        );
     }
-    let window = now.checked_add_signed(TimeDelta::days(2)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let window = now
+        .checked_add_signed(TimeDelta::days(2))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let firings = schedule.firings_between(now, window, 5);
     assert!(firings.windows(2).all(|w| w[0] < w[1]));
     assert!(firings.iter().all(|f| *f > now && *f <= window));

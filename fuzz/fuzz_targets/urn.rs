@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(!text.is_empty() && text.len() <= MAX_URN_LEN);
     // Printing gives back the text it was parsed from, which reparses equal.
     assert_eq!(urn.to_string(), text);
-    assert_eq!(FunctionUrn::parse(&urn.to_string(), &defaults).unwrap(), urn);
+    assert_eq!(
+        FunctionUrn::parse(&urn.to_string(), &defaults).unwrap(),
+        urn
+    );
     for part in [urn.project_id(), urn.package(), urn.name()] {
         assert!(!part.is_empty() && !part.contains(':'), "{text:?}");
     }
@@ -32,7 +35,12 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(back.form(), UrnForm::Full);
         assert_eq!(back.to_string(), full);
         assert_eq!(
-            (back.region(), back.project_id(), back.package(), back.name()),
+            (
+                back.region(),
+                back.project_id(),
+                back.package(),
+                back.name()
+            ),
             (urn.region(), urn.project_id(), urn.package(), urn.name())
         );
         assert_eq!(back.effective_qualifier(), urn.effective_qualifier());
