@@ -103,6 +103,8 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(e) => assert_eq!(e.code(), "FSS.1024", "{e}"),
+        // FSS.1024 (a bad package) or FSS.1023 (past 50 MB unpacked, once main's shared ZIP
+        // reader caps dependencies).
+        Err(e) => assert!(matches!(e.code(), "FSS.1023" | "FSS.1024"), "{e}"),
     }
 });
