@@ -10,35 +10,32 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{MethodFilter, on};
 use base64::Engine as _;
 use fgs_runtime::{InvocationResult, InvokeOptions};
 
 use crate::App;
 use crate::error::ApiError;
 use crate::extract::{Path, RawBody};
-use crate::routes::json;
+use crate::routes::{Row, build, json, row};
 
 /// The largest invoke event: 6 MiB (seed §5.1.1; the platform's payload limit).
 pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
 
 /// The invocation routes.
+pub(crate) fn table() -> Vec<Row> {
+    vec![
+        row!(POST "/functions/{urn}/invocations" invoke),
+        row!(POST "/functions/{urn}/invocations-async" invoke_async),
+        row!(POST "/functions/{urn}/reserved-invocations" reserved_invoke),
+    ]
+}
+
+/// The invocation routes.
 pub(crate) fn routes() -> Router<App> {
-    Router::new()
-        .route(
-            "/v2/{project_id}/fgs/functions/{urn}/invocations",
-            post(invoke),
-        )
-        .route(
-            "/v2/{project_id}/fgs/functions/{urn}/invocations-async",
-            post(invoke_async),
-        )
-        .route(
-            "/v2/{project_id}/fgs/functions/{urn}/reserved-invocations",
-            post(reserved_invoke),
-        )
+    build(table())
 }
 
 fn header_is(headers: &HeaderMap, name: &str, value: &str) -> bool {

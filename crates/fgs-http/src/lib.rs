@@ -123,6 +123,16 @@ impl App {
     }
 }
 
+/// The OpenAPI 3 document of the REST API, served at `GET /openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+
+/// Every `(method, path template)` [`router`] serves under `/v2` (the table it is built
+/// from; `/openapi.json` aside), for checking the OpenAPI document against the router.
+pub fn routes() -> Vec<(axum::http::Method, &'static str)> {
+    let rows = routes::table().into_iter().chain(invoke::table());
+    rows.map(|(method, path, _)| (method, path)).collect()
+}
+
 /// The router of every endpoint, for every project of `platform`.
 pub fn router(platform: Platform, config: HttpConfig) -> Router {
     let app = App {
@@ -131,6 +141,7 @@ pub fn router(platform: Platform, config: HttpConfig) -> Router {
     };
     let api = routes::routes()
         .merge(invoke::routes())
+        .route("/openapi.json", axum::routing::get(routes::openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
     let api = if matches!(*app.auth, Auth::Open) {

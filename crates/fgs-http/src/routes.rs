@@ -4,9 +4,9 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use fgs_core::alias::{CreateAliasRequest, UpdateAliasRequest};
 use fgs_core::async_config::{ListAsyncConfigsRequest, PutAsyncConfigRequest};
 use fgs_core::async_record::{CancelAsyncInvocationRequest, ListAsyncInvocationsRequest};
@@ -60,101 +60,95 @@ fn empty_ok(_: ()) -> Answer {
     Ok(StatusCode::OK.into_response())
 }
 
-const P: &str = "/v2/{project_id}/fgs";
+/// One route: its method, its path template, and the handler for that method.
+pub(crate) type Row = (Method, &'static str, MethodRouter<App>);
+
+/// A [`Row`] from `METHOD "/path under /v2/{project_id}/fgs" handler`.
+macro_rules! row {
+    ($method:ident $path:literal $handler:expr) => {
+        (
+            Method::$method,
+            concat!("/v2/{project_id}/fgs", $path),
+            on(MethodFilter::$method, $handler),
+        )
+    };
+}
+pub(crate) use row;
+
+/// The router serving `rows` (one path may take several rows, one per method).
+pub(crate) fn build(rows: Vec<Row>) -> Router<App> {
+    rows.into_iter()
+        .fold(Router::new(), |r, (_, path, handler)| {
+            r.route(path, handler)
+        })
+}
+
+/// Every management route (the table the OpenAPI test reads through [`crate::routes`]).
+pub(crate) fn table() -> Vec<Row> {
+    vec![
+        row!(GET "/quotas" quotas),
+        row!(GET "/dependencies" list_dependencies),
+        row!(POST "/dependencies" create_dependency),
+        row!(GET "/dependencies/{depend_id}" get_dependency),
+        row!(PUT "/dependencies/{depend_id}" update_dependency),
+        row!(DELETE "/dependencies/{depend_id}" delete_dependency),
+        row!(GET "/functions" list_functions),
+        row!(POST "/functions" create_function),
+        row!(GET "/functions/statistics" tenant_statistics),
+        row!(POST "/functions/import" import_function),
+        row!(POST "/functions/enable-lts-logs" enable_lts_logs),
+        row!(DELETE "/functions/{urn}" delete_function),
+        row!(GET "/functions/{urn}/code" get_code),
+        row!(PUT "/functions/{urn}/code" update_code),
+        row!(GET "/functions/{urn}/config" get_config),
+        row!(PUT "/functions/{urn}/config" update_config),
+        row!(PUT "/functions/{urn}/config-max-instance" update_max_instances),
+        row!(GET "/functions/{urn}/events" list_test_events),
+        row!(POST "/functions/{urn}/events" create_test_event),
+        row!(GET "/functions/{urn}/events/{event_id}" get_test_event),
+        row!(PUT "/functions/{urn}/events/{event_id}" update_test_event),
+        row!(DELETE "/functions/{urn}/events/{event_id}" delete_test_event),
+        row!(GET "/functions/{urn}/tracing" get_tracing),
+        row!(PUT "/functions/{urn}/tracing" update_tracing),
+        row!(GET "/functions/{urn}/versions" list_versions),
+        row!(POST "/functions/{urn}/versions" publish_version),
+        row!(GET "/functions/{urn}/aliases" list_aliases),
+        row!(POST "/functions/{urn}/aliases" create_alias),
+        row!(GET "/functions/{urn}/aliases/{alias}" get_alias),
+        row!(PUT "/functions/{urn}/aliases/{alias}" update_alias),
+        row!(DELETE "/functions/{urn}/aliases/{alias}" delete_alias),
+        row!(GET "/functions/{urn}/statistics/{period}" function_statistics),
+        row!(GET "/functions/{urn}/lts-log-detail" lts_log_detail),
+        row!(PUT "/functions/{urn}/reservedinstances" update_reserved),
+        row!(GET "/functions/{urn}/export" export_function),
+        row!(GET "/functions/{urn}/async-invoke-config" get_async_config),
+        row!(PUT "/functions/{urn}/async-invoke-config" put_async_config),
+        row!(DELETE "/functions/{urn}/async-invoke-config" delete_async_config),
+        row!(GET "/functions/{urn}/async-invoke-configs" list_async_configs),
+        row!(GET "/functions/{urn}/async-invocations" list_async_invocations),
+        row!(POST "/functions/{urn}/cancel" cancel_async_invocation),
+        row!(GET "/triggers/{urn}" list_triggers),
+        row!(POST "/triggers/{urn}" create_trigger),
+        row!(DELETE "/triggers/{urn}" delete_all_triggers),
+        row!(GET "/triggers/{urn}/{type_code}/{trigger_id}" get_trigger),
+        row!(PUT "/triggers/{urn}/{type_code}/{trigger_id}" update_trigger),
+        row!(DELETE "/triggers/{urn}/{type_code}/{trigger_id}" delete_trigger),
+    ]
+}
 
 /// Every management route.
 pub(crate) fn routes() -> Router<App> {
-    let r = |path: &str| format!("{P}{path}");
-    Router::new()
-        .route(&r("/quotas"), get(quotas))
-        .route(
-            &r("/dependencies"),
-            get(list_dependencies).post(create_dependency),
-        )
-        .route(
-            &r("/dependencies/{depend_id}"),
-            get(get_dependency)
-                .put(update_dependency)
-                .delete(delete_dependency),
-        )
-        .route(&r("/functions"), get(list_functions).post(create_function))
-        .route(&r("/functions/statistics"), get(tenant_statistics))
-        .route(&r("/functions/import"), post(import_function))
-        .route(&r("/functions/enable-lts-logs"), post(enable_lts_logs))
-        .route(
-            &r("/functions/{urn}"),
-            axum::routing::delete(delete_function),
-        )
-        .route(&r("/functions/{urn}/code"), get(get_code).put(update_code))
-        .route(
-            &r("/functions/{urn}/config"),
-            get(get_config).put(update_config),
-        )
-        .route(
-            &r("/functions/{urn}/config-max-instance"),
-            put(update_max_instances),
-        )
-        .route(
-            &r("/functions/{urn}/events"),
-            get(list_test_events).post(create_test_event),
-        )
-        .route(
-            &r("/functions/{urn}/events/{event_id}"),
-            get(get_test_event)
-                .put(update_test_event)
-                .delete(delete_test_event),
-        )
-        .route(
-            &r("/functions/{urn}/tracing"),
-            get(get_tracing).put(update_tracing),
-        )
-        .route(
-            &r("/functions/{urn}/versions"),
-            get(list_versions).post(publish_version),
-        )
-        .route(
-            &r("/functions/{urn}/aliases"),
-            get(list_aliases).post(create_alias),
-        )
-        .route(
-            &r("/functions/{urn}/aliases/{alias}"),
-            get(get_alias).put(update_alias).delete(delete_alias),
-        )
-        .route(
-            &r("/functions/{urn}/statistics/{period}"),
-            get(function_statistics),
-        )
-        .route(&r("/functions/{urn}/lts-log-detail"), get(lts_log_detail))
-        .route(
-            &r("/functions/{urn}/reservedinstances"),
-            put(update_reserved),
-        )
-        .route(&r("/functions/{urn}/export"), get(export_function))
-        .route(
-            &r("/functions/{urn}/async-invoke-config"),
-            get(get_async_config)
-                .put(put_async_config)
-                .delete(delete_async_config),
-        )
-        .route(
-            &r("/functions/{urn}/async-invoke-configs"),
-            get(list_async_configs),
-        )
-        .route(
-            &r("/functions/{urn}/async-invocations"),
-            get(list_async_invocations),
-        )
-        .route(&r("/functions/{urn}/cancel"), post(cancel_async_invocation))
-        .route(
-            &r("/triggers/{urn}"),
-            get(list_triggers)
-                .post(create_trigger)
-                .delete(delete_all_triggers),
-        )
-        .route(
-            &r("/triggers/{urn}/{type_code}/{trigger_id}"),
-            get(get_trigger).put(update_trigger).delete(delete_trigger),
-        )
+    build(table())
+}
+
+/// `GET /openapi.json`: the OpenAPI 3 document of this API (`crates/fgs-http/openapi.json`).
+pub(crate) async fn openapi() -> Response {
+    let mut resp = (StatusCode::OK, crate::OPENAPI_JSON).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
 }
 
 // §5.2 quotas

@@ -41,7 +41,7 @@ pub use events::{EventContext, InvokeMode, build_event, timer_event};
 pub use fields::MAX_TRIGGER_NAME_LEN;
 pub use kind::{TriggerStatus, TriggerType};
 pub use obs::{OBS_EVENTS, ObsEventData};
-pub use schedule::{CronSchedule, RateUnit, Schedule, ScheduleType};
+pub use schedule::{CronSchedule, RateUnit, Schedule, ScheduleType, cron_next_after};
 pub use sources::{
     CtsEventData, DdsEventData, DisEventData, DmsEventData, KafkaEventData, LtsEventData,
     MAX_CTS_OPERATIONS, SmnEventData,

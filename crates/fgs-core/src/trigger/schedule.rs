@@ -29,7 +29,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, Datelike as _, FixedOffset, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ErrorKind, Result};
@@ -205,11 +205,7 @@ impl Schedule {
     /// (the emulator's configured offset; Rate and `@every` do not depend on it).
     pub fn next_after_in(&self, t: DateTime<Utc>, offset: FixedOffset) -> Option<DateTime<Utc>> {
         match self {
-            Schedule::Cron(c) => c
-                .inner
-                .after(&t.with_timezone(&offset))
-                .next()
-                .map(|d| d.with_timezone(&Utc)),
+            Schedule::Cron(c) => cron_next_after(&c.inner, t, offset),
             other => t.checked_add_signed(other.period()?),
         }
     }
@@ -245,6 +241,25 @@ impl Schedule {
         }
         out
     }
+}
+
+/// The last year a cron expression can fire in (the `cron` crate's years end there).
+const CRON_LAST_YEAR: i32 = 2100;
+
+/// The next firing of a cron `schedule` strictly after `t`, its fields read in `offset`;
+/// `None` when there is none. Past the year 2100 (local) there is none: the answer is `None`
+/// without asking the `cron` crate, which adds a second to `t` first and so panics at the
+/// last instant chrono can represent (found by the `schedule` fuzz target).
+pub fn cron_next_after(
+    schedule: &cron::Schedule,
+    t: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Option<DateTime<Utc>> {
+    let local = t.with_timezone(&offset);
+    if local.year() > CRON_LAST_YEAR {
+        return None;
+    }
+    schedule.after(&local).next().map(|d| d.with_timezone(&Utc))
 }
 
 fn bad(schedule: &str, why: impl fmt::Display) -> crate::Error {
@@ -520,6 +535,31 @@ mod tests {
             s.next_after_in(at("2024-05-01T00:00:00Z"), cst),
             Some(at("2024-05-01T01:00:15Z"))
         );
+    }
+
+    #[test]
+    fn no_firing_after_the_last_instant() {
+        // Regression (fuzz target `schedule`): the cron crate adds one second to the instant
+        // it starts from, which overflowed (a panic) at chrono's last instant.
+        let end = DateTime::<Utc>::MAX_UTC;
+        let near = end - TimeDelta::milliseconds(500);
+        let east = FixedOffset::east_opt(14 * 3600).unwrap();
+        for text in ["* * * * * ?", "0 0 0 1 1 ?"] {
+            let cron = Schedule::parse(ScheduleType::Cron, text).unwrap();
+            assert_eq!(cron.next_after(end), None);
+            assert_eq!(cron.next_after(near), None);
+            assert_eq!(cron.next_after_in(end, east), None);
+            assert!(cron.firings_between(near, end, 5).is_empty());
+        }
+        let last: DateTime<Utc> = "2100-12-31T23:59:58Z".parse().unwrap();
+        let every_second = Schedule::parse(ScheduleType::Cron, "* * * * * ?").unwrap();
+        assert_eq!(
+            every_second.next_after(last),
+            Some(last + TimeDelta::seconds(1))
+        );
+        assert_eq!(every_second.next_after(last + TimeDelta::seconds(1)), None);
+        let rate = Schedule::parse(ScheduleType::Rate, "3m").unwrap();
+        assert_eq!(rate.next_after(end), None);
     }
 
     #[test]

@@ -9,3 +9,4 @@ mod invoke;
 mod outcomes;
 mod socket;
 mod unknown_fields;
+mod openapi;

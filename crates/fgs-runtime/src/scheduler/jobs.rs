@@ -280,11 +280,7 @@ impl Emulator {
         t: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
         let offset = self.inner.settings.utc_offset;
-        let next = policy
-            .schedule()?
-            .after(&t.with_timezone(&offset))
-            .next()?
-            .with_timezone(&Utc);
+        let next = fgs_core::trigger::cron_next_after(&policy.schedule()?, t, offset)?;
         let end = policy
             .expired_time
             .and_then(|e| DateTime::from_timestamp(e, 0));
