@@ -383,3 +383,35 @@ fn without_the_runtime_a_python_function_answers_503_saying_what_to_run() {
     // Wasm handlers keep working on the same emulator.
     crate::hostile::assert_echo_still_works(&emu, "wasm-still-works");
 }
+
+#[test]
+fn a_code_update_runs_the_new_code_on_the_next_call_without_building_anything() {
+    let dir = runtimes_or_skip!();
+    let emu = py_emu(&dir);
+    let urn = create_py(&emu, "updated", &[("index.py", HELLO)], json!({}));
+    assert_eq!(
+        text(&emu.invoke(&urn, b"{}").unwrap()),
+        r#"{"hello": "world"}"#
+    );
+    let code = "import textwrap\n\ndef handler(event, context):\n    return textwrap.shorten('version two of the code', 14)\n";
+    emu.update_function_code(
+        &urn,
+        serde_json::from_value(json!({
+            "code_type": "zip",
+            "code_filename": "index.zip",
+            "func_code": {"file": b64(&zip_of(&[("index.py", code.as_bytes())]))}
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    let took = started.elapsed();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    // A standard-library module not imported by the shim loads at run time.
+    assert_eq!(text(&inv), "version [...]");
+    assert!(inv.cold_start);
+    // The runtime component is not built or compiled again: a new instance loads the code
+    // (generous bound for a loaded debug build; typically a few milliseconds).
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+}
