@@ -113,8 +113,11 @@ impl CompiledComponent {
 /// rebuilt component is loaded again).
 #[derive(Default)]
 pub(crate) struct ComponentCache {
-    loaded: Mutex<HashMap<(PathBuf, u64, Option<std::time::SystemTime>), CompiledComponent>>,
+    loaded: Mutex<HashMap<FileKey, CompiledComponent>>,
 }
+
+/// A component file as loaded: path, size, modification time.
+type FileKey = (PathBuf, u64, Option<std::time::SystemTime>);
 
 impl ComponentCache {
     /// The component at `path`: loaded before, else its serialized artifact beside it, else
@@ -194,10 +197,7 @@ fn compile_and_store(engine: &Engine, bytes: &[u8], artifact: &Path) -> Result<C
         .write(true)
         .open(&lock_path);
     let _guard = match lock {
-        Ok(file) => match file.lock() {
-            Ok(()) => Some(file),
-            Err(_) => None,
-        },
+        Ok(file) => file.lock().ok().map(|()| file),
         Err(e) => {
             tracing::warn!(path = %lock_path.display(), error = %e, "cannot lock; compiling without the artifact cache");
             None

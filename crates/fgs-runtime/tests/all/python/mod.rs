@@ -8,7 +8,7 @@
 mod limits;
 mod seed;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fgs_runtime::{Emulator, OutcomeKind};
 use serde_json::{Value, json};
@@ -45,7 +45,7 @@ macro_rules! runtimes_or_skip {
 pub(crate) use runtimes_or_skip;
 
 /// An emulator on the manual clock and manual epoch that finds its runtimes in `dir`.
-pub fn py_emu(dir: &PathBuf) -> Emulator {
+pub fn py_emu(dir: &Path) -> Emulator {
     emulator_with(
         Emulator::builder()
             .manual_epoch()
