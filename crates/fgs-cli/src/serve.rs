@@ -116,7 +116,10 @@ async fn serve(s: Settings) -> Result<()> {
         .context("the listener has no address")?;
     let base = format!("http://{local}");
     // APIG triggers report an invoke_url on this listener (`fgs_http::apig`).
-    let mut builder = Emulator::builder().apig_base_url(base.clone());
+    let runtimes = crate::runtimes::runtimes_dir(None);
+    let mut builder = Emulator::builder()
+        .apig_base_url(base.clone())
+        .runtimes_dir(runtimes.path());
     if let Some(dir) = &s.state_dir {
         builder = builder.state_dir(dir);
     }

@@ -67,9 +67,9 @@ impl Function {
         // The version holds its compiled module: the executor's cache only holds it weakly.
         let module = match &code {
             Code::Module(m) => Some(m.clone()),
-            Code::Missing { .. } => None,
+            _ => None,
         };
-        let kind = resolve(&exec.linker, code, &spec)?;
+        let kind = resolve(&exec.linker, &exec.component_linker, code, &spec)?;
         let stores = StoreBuilder::new(exec.engine.clone(), exec.shared.clone(), spec);
         let version = Version::new(self.limit.clone(), stores, kind, module);
         exec.versions.lock().push(version.downgrade());

@@ -61,6 +61,14 @@
 //! - **Environment**: `user_data` keys are environment variables; the function's dependency
 //!   directory is preopened read-only at [`fgs_abi::DEPS_DIR`]; the guest's wall clock is the
 //!   executor's clock.
+//! - **Components** (DESIGN §3 item 3): a language runtime component such as `python.wasm`
+//!   ([`Executor::load_component`], compiled once, its serialized artifact kept beside it)
+//!   deployed as [`Code::Component`] with the code package's files: each instance calls the
+//!   component's `load` (the user's code, read through `read-file`), then `initialize` once
+//!   and `handle` per call, under the same memory, time and CPU limits; a failure the
+//!   component reports maps to a handled function error (its trace in the log), a missing
+//!   handler or an initializer failure, and a trap, timeout or out-of-memory discards the
+//!   instance as for modules.
 //! - **Outcomes** are data ([`Outcome`]); `Err` is only for what is not a run (a rejected call,
 //!   an exhausted pool, an invalid module).
 #![deny(missing_docs)]
@@ -73,8 +81,12 @@
 //!
 //! - `function` (public [`Function`], deploy) -> `engine` ([`Executor`]: engine, ticker,
 //!   module cache, `compile`) -> `pool` ([`Version`]: warm instances, invoke, reserved,
-//!   reclaim) -> `kind` (which entry point), `instance` (handler-module instances),
-//!   `command` (WASI commands), `idle` (sharded idle lists), `limit` (max instances);
+//!   reclaim) -> `live` (a pooled instance of either kind) -> `kind` (which entry point),
+//!   `instance` (handler-module instances), `component_live` (language runtime component
+//!   instances: `load`, `initialize`, `handle`), `command` (WASI commands), `idle` (sharded
+//!   idle lists), `limit` (max instances);
+//! - `component` (the `fgs:lang/handler-runtime` bindings, its host side, the component
+//!   linker, compiling a runtime component once with its `.cwasm` cached beside it);
 //! - -> `imports` (the `fgs_v1` host functions and the linker) and `store` (building stores:
 //!   WASI context, limiter, epoch callback) -> `state` (the store's data: call, limiter,
 //!   epoch callback) -> `shared` (what stores read from the executor), `context`,
@@ -84,6 +96,8 @@
 mod buffer;
 mod capture;
 mod command;
+mod component;
+mod component_live;
 mod context;
 mod engine;
 mod error;
@@ -94,6 +108,7 @@ mod instance;
 mod invoker;
 mod kind;
 mod limit;
+mod live;
 mod module;
 mod outcome;
 mod pool;
@@ -103,6 +118,7 @@ mod spec;
 mod state;
 mod store;
 
+pub use component::{CompiledComponent, PackageFiles};
 pub use engine::{Allocator, Executor};
 pub use error::{Error, Result};
 pub use function::Function;
@@ -111,6 +127,6 @@ pub use module::CompiledModule;
 pub use outcome::{Invocation, LOG_TAIL_BYTES, Outcome};
 pub use pool::{PoolStats, Version};
 pub use settings::ExecutorBuilder;
-pub use spec::{Code, OverLimit, Request, VersionSpec, cpu_for_memory};
+pub use spec::{Code, OverLimit, Request, SharedFiles, VersionSpec, cpu_for_memory};
 
 pub use fgs_abi;

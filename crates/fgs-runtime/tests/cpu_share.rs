@@ -119,3 +119,82 @@ fn a_small_cpu_share_does_proportionally_less_work() {
         "with the share off, cpu=300 vs cpu=3400 work ratio {off_ratio:.2} (rounds {off_ratios:.2?})"
     );
 }
+
+/// The Python handler counting work units for `ms` of wall time (issue 11).
+const PY_CPU_WORK: &str = r#"
+import time
+
+def handler(event, context):
+    end = time.monotonic() + event["ms"] / 1000.0
+    units = 0
+    while time.monotonic() < end:
+        for _ in range(100):
+            units += 1
+    return str(units)
+"#;
+
+#[test]
+fn a_python_handler_gets_the_same_cpu_share() {
+    // Issue 11: the limits of wasm handlers hold for Python handlers. Skipped without
+    // python.wasm unless FGS_REQUIRE_RUNTIMES=1 (see tests/all/python).
+    let dir = fgs_lang::default_runtimes_dir(|k| std::env::var_os(k));
+    if dir.installed(fgs_lang::Language::Python).is_none() {
+        assert!(
+            std::env::var_os("FGS_REQUIRE_RUNTIMES").is_none_or(|v| v != "1"),
+            "FGS_REQUIRE_RUNTIMES=1: python.wasm is not installed in {}",
+            dir.path().display()
+        );
+        eprintln!(
+            "skipped: python.wasm is not installed in {}",
+            dir.path().display()
+        );
+        return;
+    }
+    let emu = emulator_with(
+        Emulator::builder()
+            .epoch_tick(Duration::from_millis(2))
+            .pool_instances(4)
+            .runtimes_dir(dir.path()),
+    )
+    .0;
+    let create = |name: &str, memory_size: u32| {
+        let code = common::zip_of(&[("index.py", PY_CPU_WORK.as_bytes())]);
+        let config = emu
+            .create_function(
+                serde_json::from_value(json!({
+                    "func_name": name, "package": "default", "runtime": "Python3.9",
+                    "timeout": 10, "handler": "index.handler", "memory_size": memory_size,
+                    "code_type": "zip", "code_filename": "index.zip",
+                    "func_code": {"file": b64(&code)}
+                }))
+                .unwrap(),
+            )
+            .unwrap();
+        work(&emu, &config.func_urn, 5);
+        config.func_urn
+    };
+    let full = create("py-full", 4096);
+    let small = create("py-small", 128);
+    let mut ratios = Vec::new();
+    for _ in 0..3 {
+        for round in 0..5 {
+            let (a, b) = if round % 2 == 0 {
+                let a = work(&emu, &full, 100);
+                (a, work(&emu, &small, 100))
+            } else {
+                let b = work(&emu, &small, 100);
+                (work(&emu, &full, 100), b)
+            };
+            ratios.push(b / a);
+        }
+        ratios.sort_by(f64::total_cmp);
+        if (0.12..=0.5).contains(&ratios[ratios.len() / 2]) {
+            break;
+        }
+    }
+    let ratio = ratios[ratios.len() / 2];
+    assert!(
+        (0.12..=0.5).contains(&ratio),
+        "Python cpu=300 vs cpu=3400 work ratio {ratio:.2} ({ratios:.2?}), expected about 0.30"
+    );
+}
