@@ -57,8 +57,13 @@ export function format(...args) {
   return out;
 }
 
-/** The bundled runtime's own file name: its frames are left out of a user's stack. */
-const RUNTIME_FILE = 'fgs-node-runtime';
+/**
+ * Whether a stack line is the runtime's own: the package's files have relative paths
+ * (`index.js:2:9`), the bundled runtime an absolute one (`/.../initializer.js:335:28`).
+ */
+function isRuntimeFrame(line) {
+  return line.includes('fgs-node-runtime') || /(^|[@(\s])\/[^:]*:\d+:\d+\)?$/.test(line.trim());
+}
 
 /** One stack line as Node writes it (`    at fn (file:line:col)`); SpiderMonkey writes `fn@file:line:col`. */
 function frame(line) {
@@ -83,8 +88,12 @@ export function describeError(err) {
     if (stack.startsWith(header)) stack = stack.slice(header.length);
     const frames = stack
       .split('\n')
-      .filter((l) => l.trim() !== '' && !l.includes(RUNTIME_FILE))
+      .filter((l) => l.trim() !== '' && !isRuntimeFrame(l))
       .map(frame);
+    // A syntax error in a package file has no frame of its own: name the place.
+    if (err.name === 'SyntaxError' && typeof err.fileName === 'string' && err.lineNumber && !/^\/|:\/\//.test(err.fileName)) {
+      frames.unshift(`    at ${err.fileName}:${err.lineNumber}:${err.columnNumber || 0}`);
+    }
     return { message: header.split('\n')[0], trace: [header, ...frames].join('\n') };
   }
   const text = typeof err === 'string' ? err : inspect(err);
