@@ -91,9 +91,7 @@ export function describeError(err) {
       .filter((l) => l.trim() !== '' && !isRuntimeFrame(l))
       .map(frame);
     // A syntax error in a package file has no frame of its own: name the place.
-    if (err.name === 'SyntaxError' && typeof err.fileName === 'string' && err.lineNumber && !/^\/|:\/\//.test(err.fileName)) {
-      frames.unshift(`    at ${err.fileName}:${err.lineNumber}:${err.columnNumber || 0}`);
-    }
+    if (typeof err.fgsLocation === 'string') frames.unshift(`    at ${err.fgsLocation}`);
     return { message: header.split('\n')[0], trace: [header, ...frames].join('\n') };
   }
   const text = typeof err === 'string' ? err : inspect(err);

@@ -160,8 +160,20 @@ export class Loader {
   /** Runs CommonJS source in Node's wrapper (so line numbers match the file). */
   evaluate(module, source) {
     const body = source.startsWith('#!') ? `//${source}` : source;
-    const wrapper = `(function (exports, require, module, __filename, __dirname, console, process) {${body}\n})\n//# sourceURL=${module.filename}`;
-    const fn = (0, eval)(wrapper);
+    const prefix = '(function (exports, require, module, __filename, __dirname, console, process) {';
+    const wrapper = `${prefix}${body}\n})\n//# sourceURL=${module.filename}`;
+    let fn;
+    try {
+      fn = (0, eval)(wrapper);
+    } catch (e) {
+      // A syntax error: its line is the file's (the wrapper adds no line), its column on the
+      // first line counts the wrapper's prefix.
+      if (e instanceof SyntaxError && typeof e.lineNumber === 'number') {
+        const column = e.lineNumber === 1 ? (e.columnNumber || 0) - prefix.length : e.columnNumber || 0;
+        e.fgsLocation = `${module.filename}:${e.lineNumber}:${Math.max(column, 1)}`;
+      }
+      throw e;
+    }
     const require = (request) => this.require(request, module.filename);
     require.resolve = (request) => this.resolve(request, module.path, module.filename);
     require.cache = this.cache;
