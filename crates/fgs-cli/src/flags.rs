@@ -24,6 +24,8 @@ pub enum Command {
     Deploy(DeployArgs),
     /// Invoke a function on a running server and print its result.
     Invoke(InvokeArgs),
+    /// Install or list the language runtimes that run Python handlers (`index.py`).
+    Runtimes(crate::runtimes::RuntimesArgs),
 }
 
 /// Where a running server is.

@@ -5,8 +5,10 @@
 //!   `--watch` redeploys a handler whose file changes.
 //! - `fgs-local deploy MANIFEST` applies a manifest to a running server (idempotent).
 //! - `fgs-local invoke FUNCTION` invokes a function on a running server.
+//! - `fgs-local runtimes install|list` builds / lists the language runtimes (Python).
 //!
-//! The only crate of the workspace that reads environment variables (`RUST_LOG`) and uses
+//! The only crate of the workspace that reads environment variables (`RUST_LOG`,
+//! `FGS_RUNTIMES_DIR`) and uses
 //! `anyhow`: flags are parsed in [`flags`], then each command resolves them into its own
 //! settings.
 
@@ -15,6 +17,7 @@ mod deploy;
 mod flags;
 mod invoke;
 mod manifest;
+mod runtimes;
 mod sample;
 mod serve;
 mod watch;
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         flags::Command::Serve(a) => serve::run(a),
         flags::Command::Deploy(a) => deploy::run(a),
         flags::Command::Invoke(a) => invoke::run(a),
+        flags::Command::Runtimes(a) => runtimes::run(a),
     };
     match result {
         Ok(code) => code,

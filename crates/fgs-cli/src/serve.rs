@@ -105,7 +105,8 @@ async fn serve(s: Settings) -> Result<()> {
         .local_addr()
         .context("the listener has no address")?;
     let base = format!("http://{local}");
-    let platform = Platform::new(Emulator::builder())
+    let runtimes = crate::runtimes::runtimes_dir(None);
+    let platform = Platform::new(Emulator::builder().runtimes_dir(runtimes.path()))
         .map_err(|e| anyhow!("cannot start the emulator: {e}"))?;
     let project = platform.default_project_id().to_owned();
     let config = fgs_http::HttpConfig {

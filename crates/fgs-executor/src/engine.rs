@@ -10,6 +10,7 @@ use fgs_core::clock::SystemClock;
 use parking_lot::{Mutex, RwLock};
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
+use crate::component::{CompiledComponent, ComponentCache};
 use crate::error::{Error, Result};
 use crate::invoker::SubInvoker;
 use crate::module::{CompiledModule, ModuleCache};
@@ -17,6 +18,13 @@ use crate::pool::VersionInner;
 use crate::settings::ExecutorBuilder;
 use crate::shared::Shared;
 use crate::state::HostState;
+
+/// Core instances the pool reserves per instance slot: a language runtime component instance
+/// instantiates many core modules (python.wasm: 14).
+const CORE_INSTANCES_PER_SLOT: u32 = 16;
+
+/// Tables the pool reserves per instance slot (python.wasm: 2).
+const TABLES_PER_SLOT: u32 = 2;
 
 /// Which instance allocator the engine ended up with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +66,14 @@ impl ExecutorBuilder {
             .is_none_or(|c| format!("{c:?}") == format!("{SystemClock:?}"));
         let clock = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let linker = crate::imports::linker(&engine)?;
+        let component_linker = crate::component::linker(&engine)?;
         Ok(Executor {
             inner: Arc::new(ExecInner {
                 engine,
                 allocator,
                 linker,
+                component_linker,
+                components: ComponentCache::default(),
                 stop,
                 ticker: Mutex::new(ticker),
                 modules: ModuleCache::new(self.cache_dir.clone()),
@@ -89,9 +100,14 @@ impl ExecutorBuilder {
             for pagemap in [true, false] {
                 let mut config = base();
                 let mut pool = PoolingAllocationConfig::new();
-                pool.total_core_instances(self.pool_instances)
+                // A language runtime component instance (python.wasm: 14 core instances,
+                // 1 memory, 2 tables) takes several core instances and tables of one slot.
+                pool.total_component_instances(self.pool_instances)
+                    .total_core_instances(
+                        self.pool_instances.saturating_mul(CORE_INSTANCES_PER_SLOT),
+                    )
                     .total_memories(self.pool_instances)
-                    .total_tables(self.pool_instances)
+                    .total_tables(self.pool_instances.saturating_mul(TABLES_PER_SLOT))
                     .linear_memory_keep_resident(self.keep_resident)
                     .table_keep_resident(64 << 10)
                     .pagemap_scan(if pagemap { Enabled::Yes } else { Enabled::No });
@@ -159,6 +175,8 @@ pub(crate) struct ExecInner {
     pub(crate) engine: Engine,
     pub(crate) allocator: Allocator,
     pub(crate) linker: wasmtime::Linker<HostState>,
+    pub(crate) component_linker: wasmtime::component::Linker<HostState>,
+    components: ComponentCache,
     /// What the stores read while a guest runs (settings, epoch, clock, invoker).
     pub(crate) shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
@@ -225,6 +243,17 @@ impl Executor {
     /// [`Error::InvalidModule`], which the runtime reports at create/update time (FSS.1011).
     pub fn compile(&self, bytes: &[u8]) -> Result<CompiledModule> {
         self.inner.modules.get_or_compile(&self.inner.engine, bytes)
+    }
+
+    /// Loads a language runtime component (e.g. `python.wasm`, DESIGN §3 item 3), once per
+    /// executor and file: compiling one takes tens of seconds, so its serialized artifact is
+    /// kept beside it (`<stem>.<digest>.<engine hash>.cwasm`, written under a file lock so
+    /// that concurrent processes compile it once) and later loads take milliseconds. Deploy
+    /// it with [`Code::Component`](crate::Code::Component).
+    pub fn load_component(&self, path: impl AsRef<std::path::Path>) -> Result<CompiledComponent> {
+        self.inner
+            .components
+            .load(&self.inner.engine, path.as_ref())
     }
 
     /// Drops every idle, unreserved instance that has not been used for the idle timeout (by

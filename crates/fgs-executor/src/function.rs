@@ -64,7 +64,7 @@ impl Function {
     /// ([`Error::Link`](crate::Error::Link)); a missing handler file or export is not an error until invoked.
     pub fn deploy(&self, code: Code, spec: VersionSpec) -> Result<Version> {
         let exec = &self.exec.inner;
-        let kind = resolve(&exec.linker, code, &spec)?;
+        let kind = resolve(&exec.linker, &exec.component_linker, code, &spec)?;
         let stores = StoreBuilder::new(exec.engine.clone(), exec.shared.clone(), spec);
         let version = Version::new(self.limit.clone(), stores, kind);
         exec.versions.lock().push(version.downgrade());

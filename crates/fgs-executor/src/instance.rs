@@ -9,7 +9,9 @@ use wasmtime::{
 };
 
 use crate::error::{Error, Result};
+use crate::live::{Created, Live};
 use crate::outcome::Outcome;
+use crate::settings::ExecutorBuilder;
 use crate::state::{HostState, classify};
 use crate::store::StoreBuilder;
 
@@ -81,8 +83,9 @@ fn typed<P: WasmParams, R: WasmResults>(
     Some(unsafe { TypedFunc::new_unchecked(&*store, func) })
 }
 
-/// A live handler instance: its store and resolved exports. `init` is taken once it ran.
-pub(crate) struct Live {
+/// A live handler-module instance: its store and resolved exports. `init` is taken once it
+/// ran.
+pub(crate) struct ModuleLive {
     pub(crate) store: Store<HostState>,
     memory: Memory,
     alloc: TypedFunc<i32, i32>,
@@ -90,18 +93,8 @@ pub(crate) struct Live {
     init: Option<TypedFunc<(), i32>>,
 }
 
-/// What creating an instance gave.
-pub(crate) enum Created {
-    /// A linked, checked instance (its initializer not run yet).
-    Ready(Live),
-    /// The guest failed while being instantiated: no instance exists.
-    Failed(Outcome),
-    /// An instance existed but failed its start-up checks: it is discarded.
-    Discarded(Outcome),
-}
-
 /// A failure while creating or initializing an instance, which the initializer timeout bounds.
-fn as_init_failure(outcome: Outcome, timeout: Duration) -> Outcome {
+pub(crate) fn as_init_failure(outcome: Outcome, timeout: Duration) -> Outcome {
     match outcome {
         Outcome::Timeout { .. } => Outcome::InitializerTimeout { timeout },
         Outcome::Trap { message } => Outcome::InitializerFailed { message },
@@ -109,7 +102,7 @@ fn as_init_failure(outcome: Outcome, timeout: Duration) -> Outcome {
     }
 }
 
-impl Live {
+impl ModuleLive {
     /// Creates and links a handler-module instance (not yet initialized); a guest failure is
     /// a [`Created`] outcome, `Err` only an instantiation the host could not do.
     pub(crate) fn create(
@@ -142,10 +135,11 @@ impl Live {
                     || store.data().call.timed_out
                 {
                     let outcome = classify(&e, store.data());
-                    return Ok(Created::Failed(match init {
+                    let outcome = match init {
                         Some(_) => as_init_failure(outcome, startup),
                         None => outcome,
-                    }));
+                    };
+                    return Ok(Created::Failed(outcome, String::new()));
                 }
                 return Err(Error::Instantiate {
                     function: spec.function_name.clone(),
@@ -154,7 +148,7 @@ impl Live {
             }
         };
         // From here on an instance exists: whatever stops its creation discards it.
-        let discard = |outcome: Outcome| Ok(Created::Discarded(outcome));
+        let discard = |outcome: Outcome| Ok(Created::Discarded(outcome, String::new()));
         let missing = |what: &str| {
             discard(Outcome::MissingHandler {
                 message: format!("the module does not export {what} as fgs-abi requires"),
@@ -208,13 +202,13 @@ impl Live {
                 None => return missing(&format!("the initializer `{name}: () -> i32`")),
             },
         };
-        Ok(Created::Ready(Live {
+        Ok(Created::Ready(Live::Module(ModuleLive {
             store,
             memory,
             alloc,
             handler,
             init,
-        }))
+        })))
     }
 
     /// Runs the instance's initializer if it has one and has not run it yet.
@@ -245,7 +239,7 @@ impl Live {
     }
 
     /// Calls the handler with `event` (copied into memory from `fgs_alloc`).
-    pub(crate) fn call(&mut self, event: &[u8]) -> wasmtime::Result<i32> {
+    fn call(&mut self, event: &[u8]) -> wasmtime::Result<i32> {
         let len = i32::try_from(event.len())
             .map_err(|_| wasmtime::format_err!("event of {} bytes is too large", event.len()))?;
         let ptr = self.alloc.call(&mut self.store, len)?;
@@ -255,5 +249,29 @@ impl Live {
                 wasmtime::format_err!("fgs_alloc returned {ptr}, outside the guest's memory")
             })?;
         self.handler.call(&mut self.store, (ptr, len))
+    }
+
+    /// Runs one armed call (see [`Live::run`]) and tells how it ended.
+    pub(crate) fn run(&mut self, event: &[u8], settings: &ExecutorBuilder) -> Outcome {
+        let result = self.call(event);
+        let output = self.store.data_mut().call.output.take();
+        let state = self.store.data();
+        match result {
+            Ok(fgs_abi::STATUS_OK) => match state.call.oversize {
+                Some(size) => Outcome::ResultTooLarge {
+                    size,
+                    limit: settings.max_result_bytes,
+                },
+                None => Outcome::Success(output.unwrap_or_default()),
+            },
+            Ok(status) => Outcome::FunctionError {
+                message: match &output {
+                    Some(m) => String::from_utf8_lossy(m).into_owned(),
+                    None if status == fgs_abi::STATUS_ERROR => "handled error".into(),
+                    None => format!("handler returned unknown status {status}"),
+                },
+            },
+            Err(e) => classify(&e, state),
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! Resolving a version's entry point (DESIGN §3): a handler module exporting the handler, a
 //! WASI command exporting `_start`, or code without its entry point (DECISIONS "Runtimes").
 
+use std::sync::Arc;
+
 use wasmtime::{InstancePre, Linker};
 
+use crate::component::{HandlerRuntimePre, PackageFiles};
 use crate::error::{Error, Result};
 use crate::instance::Exports;
 use crate::spec::{Code, VersionSpec};
@@ -17,15 +20,47 @@ pub(crate) enum Kind {
         init: Option<String>,
         exports: Exports,
     },
+    /// A language runtime component: instances pooled and reused, each loading the user's code
+    /// at start.
+    Component(ComponentCode),
     /// A WASI command: a new instance per invocation.
     Command { pre: InstancePre<HostState> },
     /// No entry point: every invocation answers this message.
     Missing(String),
 }
 
-/// Resolves how `code` runs for `spec`, linking it with `linker` once.
-pub(crate) fn resolve(linker: &Linker<HostState>, code: Code, spec: &VersionSpec) -> Result<Kind> {
+/// A component version: its linked runtime and what its instances load.
+pub(crate) struct ComponentCode {
+    pub(crate) pre: HandlerRuntimePre<HostState>,
+    pub(crate) files: Arc<dyn PackageFiles>,
+    pub(crate) handler: String,
+    pub(crate) init: Option<String>,
+}
+
+/// Resolves how `code` runs for `spec`, linking it with `linker` (modules) or
+/// `component_linker` (components) once.
+pub(crate) fn resolve(
+    linker: &Linker<HostState>,
+    component_linker: &wasmtime::component::Linker<HostState>,
+    code: Code,
+    spec: &VersionSpec,
+) -> Result<Kind> {
     let module = match code {
+        Code::Component { runtime, files } => {
+            let link = |e: wasmtime::Error| Error::Link {
+                message: format!("{e:#}"),
+            };
+            let pre = component_linker
+                .instantiate_pre(&runtime.component)
+                .map_err(link)?;
+            let pre = HandlerRuntimePre::new(pre).map_err(link)?;
+            return Ok(Kind::Component(ComponentCode {
+                pre,
+                files: files.0,
+                handler: spec.handler.clone(),
+                init: spec.initializer.clone(),
+            }));
+        }
         Code::Missing { file } => {
             return Ok(Kind::Missing(format!(
                 "the code package has no file {file} for handler {}",

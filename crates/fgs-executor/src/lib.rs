@@ -84,6 +84,8 @@
 mod buffer;
 mod capture;
 mod command;
+mod component;
+mod component_live;
 mod context;
 mod engine;
 mod error;
@@ -94,6 +96,7 @@ mod instance;
 mod invoker;
 mod kind;
 mod limit;
+mod live;
 mod module;
 mod outcome;
 mod pool;
@@ -103,6 +106,7 @@ mod spec;
 mod state;
 mod store;
 
+pub use component::{CompiledComponent, PackageFiles};
 pub use engine::{Allocator, Executor};
 pub use error::{Error, Result};
 pub use function::Function;
@@ -111,6 +115,6 @@ pub use module::CompiledModule;
 pub use outcome::{Invocation, LOG_TAIL_BYTES, Outcome};
 pub use pool::{PoolStats, Version};
 pub use settings::ExecutorBuilder;
-pub use spec::{Code, OverLimit, Request, VersionSpec, cpu_for_memory};
+pub use spec::{Code, OverLimit, Request, SharedFiles, VersionSpec, cpu_for_memory};
 
 pub use fgs_abi;

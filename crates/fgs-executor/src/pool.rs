@@ -13,12 +13,11 @@ use chrono::{DateTime, Utc};
 use crate::buffer::{CaptureBuffer, lossy};
 use crate::error::{Error, Result};
 use crate::idle::IdleShards;
-use crate::instance::{Created, Exports, Live};
 use crate::kind::Kind;
 use crate::limit::InstanceLimit;
+use crate::live::{Created, Live};
 use crate::outcome::{Invocation, Outcome, billed};
 use crate::spec::{Request, VersionSpec};
-use crate::state::{HostState, classify};
 use crate::store::StoreBuilder;
 
 /// A warm instance of a handler module, boxed so that moving it in and out of the idle lists
@@ -88,21 +87,21 @@ impl std::fmt::Debug for Version {
 }
 
 impl VersionInner {
-    /// Creates an instance and counts it.
-    fn create(
-        &self,
-        pre: &wasmtime::InstancePre<HostState>,
-        export: &str,
-        init: Option<&str>,
-        exports: &Exports,
-        reserved: bool,
-    ) -> Result<std::result::Result<Instance, Outcome>> {
-        match Live::create(&self.stores, pre, export, init, exports)? {
-            Created::Failed(outcome) => Ok(Err(outcome)),
-            Created::Discarded(outcome) => {
+    /// Creates an instance of a pooled kind and counts it; a failure comes with the log of
+    /// the failed start.
+    fn create(&self, reserved: bool) -> Result<std::result::Result<Instance, (Outcome, String)>> {
+        let Some(created) = Live::create(&self.stores, &self.kind) else {
+            return Err(Error::Instantiate {
+                function: self.stores.spec.function_name.clone(),
+                message: "this code has no pooled instances".into(),
+            });
+        };
+        match created? {
+            Created::Failed(outcome, log) => Ok(Err((outcome, log))),
+            Created::Discarded(outcome, log) => {
                 self.created.fetch_add(1, Ordering::Relaxed);
                 self.discarded.fetch_add(1, Ordering::Relaxed);
-                Ok(Err(outcome))
+                Ok(Err((outcome, log)))
             }
             Created::Ready(live) => {
                 self.created.fetch_add(1, Ordering::Relaxed);
@@ -172,15 +171,9 @@ impl VersionInner {
     }
 
     fn top_up_reserved(&self) -> Result<usize> {
-        let Kind::Handler {
-            pre,
-            export,
-            init,
-            exports,
-        } = &self.kind
-        else {
+        if !matches!(self.kind, Kind::Handler { .. } | Kind::Component(_)) {
             return Ok(0);
-        };
+        }
         let mut made = 0;
         while self.reserved_live.load(Ordering::Relaxed)
             < self.reserved_target.load(Ordering::Relaxed)
@@ -189,14 +182,12 @@ impl VersionInner {
                 function: self.stores.spec.function_name.clone(),
                 message: o.to_string(),
             };
-            let mut inst = self
-                .create(pre, export, init.as_deref(), exports, true)?
-                .map_err(prewarm_err)?;
+            let mut inst = self.create(true)?.map_err(|(o, _)| prewarm_err(o))?;
             if let Err(o) = self.initialize(&mut inst) {
                 self.discard(inst);
                 return Err(prewarm_err(o));
             }
-            inst.live.store.data().log.take(CaptureBuffer::clear);
+            inst.live.store().data().log.take(CaptureBuffer::clear);
             self.release(inst, Instant::now());
             made += 1;
         }
@@ -204,7 +195,7 @@ impl VersionInner {
     }
 
     fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
-        let (pre, export, init, exports) = match &self.kind {
+        match &self.kind {
             Kind::Missing(message) => {
                 return Ok(simple(Outcome::MissingHandler {
                     message: message.clone(),
@@ -216,13 +207,8 @@ impl VersionInner {
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
                 return crate::command::invoke(&self.stores, pre, req);
             }
-            Kind::Handler {
-                pre,
-                export,
-                init,
-                exports,
-            } => (pre, export, init, exports),
-        };
+            Kind::Handler { .. } | Kind::Component(_) => {}
+        }
         let _slot = self.limit.acquire(req.over_limit)?;
         let warm = self.idle.pop();
         let (mut inst, cold) = match warm {
@@ -230,9 +216,9 @@ impl VersionInner {
             Some(inst) => (inst, false),
             None => {
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
-                match self.create(pre, export, init.as_deref(), exports, false)? {
+                match self.create(false)? {
                     Ok(inst) => (inst, true),
-                    Err(outcome) => return Ok(cold_failure(outcome)),
+                    Err((outcome, log)) => return Ok(cold_failure(outcome, log)),
                 }
             }
         };
@@ -249,34 +235,16 @@ impl VersionInner {
                 return Ok(inv);
             }
         };
-        inst.live
-            .store
+        let store = inst.live.store_mut();
+        store
             .data_mut()
             .begin(self.stores.spec.call_timeout(req), Some(req));
-        let deadline = inst.live.store.data().first_deadline();
-        inst.live.store.set_epoch_deadline(deadline);
-        let result = inst.live.call(req.event);
+        let deadline = store.data().first_deadline();
+        store.set_epoch_deadline(deadline);
+        let outcome = inst.live.run(req.event, &self.stores.shared.settings);
         let ended = Instant::now();
-        let duration = ended.saturating_duration_since(inst.live.store.data().call.started);
-        let output = inst.live.store.data_mut().call.output.take();
-        let state = inst.live.store.data();
-        let outcome = match result {
-            Ok(fgs_abi::STATUS_OK) => match state.call.oversize {
-                Some(size) => Outcome::ResultTooLarge {
-                    size,
-                    limit: self.stores.shared.settings.max_result_bytes,
-                },
-                None => Outcome::Success(output.unwrap_or_default()),
-            },
-            Ok(status) => Outcome::FunctionError {
-                message: match &output {
-                    Some(m) => String::from_utf8_lossy(m).into_owned(),
-                    None if status == fgs_abi::STATUS_ERROR => "handled error".into(),
-                    None => format!("handler returned unknown status {status}"),
-                },
-            },
-            Err(e) => classify(&e, state),
-        };
+        let state = inst.live.store().data();
+        let duration = ended.saturating_duration_since(state.call.started);
         let (log, log_truncated) = take_log(&inst, &outcome);
         let inv = Invocation {
             duration,
@@ -300,7 +268,7 @@ impl VersionInner {
 
 /// The log of the call just finished, with a trap's message appended.
 fn take_log(inst: &Instance, outcome: &Outcome) -> (String, bool) {
-    let log = &inst.live.store.data().log;
+    let log = &inst.live.store().data().log;
     let keeps = outcome.keeps_instance();
     if keeps && log.untouched() {
         return (String::new(), false);
@@ -328,10 +296,11 @@ fn simple(outcome: Outcome) -> Invocation {
     }
 }
 
-fn cold_failure(outcome: Outcome) -> Invocation {
+fn cold_failure(outcome: Outcome, mut log: String) -> Invocation {
     let mut inv = simple(outcome);
     inv.cold_start = true;
-    inv.log = format!("{}\n", inv.outcome);
+    log.push_str(&format!("{}\n", inv.outcome));
+    inv.log = log;
     inv
 }
 
@@ -409,11 +378,12 @@ impl Version {
         &self.inner.stores.spec
     }
 
-    /// Whether the code is a handler module (`handler`), a WASI command (`command`) or lacks
-    /// its entry point (`missing`).
+    /// Whether the code is a handler module (`handler`), a language runtime component
+    /// (`component`), a WASI command (`command`) or lacks its entry point (`missing`).
     pub fn kind(&self) -> &'static str {
         match self.inner.kind {
             Kind::Handler { .. } => "handler",
+            Kind::Component(_) => "component",
             Kind::Command { .. } => "command",
             Kind::Missing(_) => "missing",
         }

@@ -78,6 +78,8 @@ impl ExecutorBuilder {
 
     /// Instances (and memories, tables) the pool holds at once, over all functions. Default
     /// 100. Each slot reserves virtual address space for a 4 GiB memory, not resident memory.
+    /// A language runtime component instance (Python) takes one slot (its many core
+    /// instances come from a reserve of 16 per slot).
     pub fn pool_instances(mut self, n: u32) -> Self {
         self.pool_instances = n.max(1);
         self

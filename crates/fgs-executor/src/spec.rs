@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use fgs_abi::InvocationType;
 
+use std::sync::Arc;
+
+use crate::component::{CompiledComponent, PackageFiles};
 use crate::module::CompiledModule;
 
 /// What happens to a call when its function already runs its maximum of instances
@@ -45,6 +48,26 @@ pub enum Code {
         /// The missing file, e.g. `index.wasm`.
         file: String,
     },
+    /// A language runtime component (e.g. `python.wasm`, loaded with
+    /// [`Executor::load_component`](crate::Executor::load_component)) that loads the user's
+    /// code from `files` at instance start (DESIGN §3 item 3): the handler and initializer
+    /// are passed to its `load`.
+    Component {
+        /// The runtime component.
+        runtime: CompiledComponent,
+        /// The code package's files, served to the component's `read-file`.
+        files: SharedFiles,
+    },
+}
+
+/// A code package's files shared by a version's instances (see [`Code::Component`]).
+#[derive(Clone)]
+pub struct SharedFiles(pub Arc<dyn PackageFiles>);
+
+impl std::fmt::Debug for SharedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedFiles(..)")
+    }
 }
 
 /// The configuration of one deployed version, as the executor needs it. Build it with

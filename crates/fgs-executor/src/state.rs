@@ -118,6 +118,8 @@ pub(crate) struct HostState {
     pub(crate) shared: Arc<Shared>,
     /// The guest's `memory` export, cached once the instance exists.
     pub(crate) memory: Option<wasmtime::Memory>,
+    /// The code package a runtime component reads through `read-file` (components only).
+    pub(crate) files: Option<Arc<dyn crate::component::PackageFiles>>,
 }
 
 impl HostState {
@@ -141,6 +143,7 @@ impl HostState {
             context,
             shared,
             memory: None,
+            files: None,
         }
     }
 

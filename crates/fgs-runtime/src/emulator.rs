@@ -220,6 +220,18 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Where the language runtime components are (`python.wasm`, `node.wasm`; built by
+    /// `fgs-local runtimes install`, see `fgs_lang`). Functions with a Python or Node.js
+    /// runtime whose code package holds source files (`index.py`, `index.js`) run on them.
+    /// Default none: such functions answer 503 FSS.0503 saying how to install the runtimes
+    /// (the library reads no environment; `fgs-local` passes `$FGS_RUNTIMES_DIR` or
+    /// `~/.cache/fgs-local/runtimes`, see `fgs_lang::default_runtimes_dir`). Wasm handlers
+    /// never need it.
+    pub fn runtimes_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.exec.runtimes_dir = Some(dir.into());
+        self
+    }
+
     /// How long an idle, unreserved instance is kept, on the emulator's clock, before the
     /// scheduler's sweep (at most a tenth of this later, between 1 s and 60 s; see
     /// `crate::scheduler`) or [`Emulator::reclaim_idle`] drops it. Default 10 minutes.

@@ -4,6 +4,7 @@
 //!
 //! The semantics are documented on [`Emulator::invoke`].
 
+mod component;
 mod outcome;
 mod routes;
 mod runner;

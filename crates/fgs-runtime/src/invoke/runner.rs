@@ -35,6 +35,7 @@ pub(crate) struct ExecSettings {
     pub(crate) idle_timeout: Duration,
     pub(crate) over_limit: OverLimit,
     pub(crate) billing_granularity: Duration,
+    pub(crate) runtimes_dir: Option<PathBuf>,
 }
 
 impl Default for ExecSettings {
@@ -48,6 +49,7 @@ impl Default for ExecSettings {
             idle_timeout: Duration::from_secs(600),
             over_limit: OverLimit::Reject,
             billing_granularity: Duration::from_millis(1),
+            runtimes_dir: None,
         }
     }
 }
@@ -58,6 +60,7 @@ impl Default for ExecSettings {
 pub(crate) struct Fingerprint {
     seq: u64,
     digest: String,
+    runtime: String,
     package: String,
     handler: String,
     initializer_handler: Option<String>,
@@ -75,6 +78,7 @@ impl Fingerprint {
         Fingerprint {
             seq,
             digest: c.digest.clone(),
+            runtime: c.runtime.clone(),
             package: c.package.clone(),
             handler: c.handler.clone(),
             initializer_handler: c.initializer_handler.clone(),
@@ -92,6 +96,7 @@ impl Fingerprint {
     pub(crate) fn matches(&self, seq: u64, c: &FunctionConfig) -> bool {
         self.seq == seq
             && self.digest == c.digest
+            && self.runtime == c.runtime
             && self.handler == c.handler
             && self.memory_size == c.memory_size
             && self.cpu == c.cpu
@@ -247,7 +252,10 @@ impl Runner {
     pub(crate) fn deploy(&self, exec: &Executor, input: DeployInput) -> Result<Arc<Deployment>> {
         let deps = write_deps(&input.dep_files)?;
         let spec = spec_of(&input, deps.as_ref().map(|d| d.path().to_path_buf()));
-        let code = code_of(exec, &input)?;
+        let code = match super::component::component_code(&self.settings, exec, &input)? {
+            Some(code) => code,
+            None => code_of(exec, &input)?,
+        };
         let function = self.function(exec, &input.key, input.seq, input.max_instances);
         let version = function.deploy(code, spec).map_err(|e| internal(&e))?;
         if input.reserved > 0

@@ -13,6 +13,7 @@ mod invoke;
 mod logs;
 mod metrics;
 mod platform;
+mod python;
 mod quotas;
 mod reserved;
 mod scenarios;

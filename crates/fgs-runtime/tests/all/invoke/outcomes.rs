@@ -224,12 +224,14 @@ fn an_initializer_past_its_timeout_is_an_initializer_timeout() {
 #[test]
 fn a_package_without_the_handler_module_is_a_missing_handler() {
     let (emu, _) = emu();
+    // A `Custom` runtime: with a Python runtime, `index.py` would run on the Python runtime
+    // component (tests/all/python).
     let urn = create(
         &emu,
         "python",
         "echo",
         json!({
-            "runtime": "Python3.9",
+            "runtime": "Custom",
             "code_type": "zip",
             "code_filename": "index.zip",
             "func_code": {"file": b64(&zip_of(&[("index.py", b"def handler(e, c): return e")]))}
