@@ -16,7 +16,7 @@ wasmtime::component::bindgen!({
     world: "handler-runtime",
 });
 
-pub use fgs::lang::types::{Failure, FailureKind};
+pub use fgs::lang::types::FailureKind;
 
 /// The host side of one instance: the package files, the log lines, the remaining time.
 pub struct Host {
@@ -33,7 +33,10 @@ pub struct Host {
 
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -106,13 +109,21 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         HandlerRuntime::add_to_linker::<Host, HasSelf<Host>>(&mut linker, |h| h)?;
         let pre = HandlerRuntimePre::new(linker.instantiate_pre(&component)?)?;
-        Ok(Self { engine, pre, how, took })
+        Ok(Self {
+            engine,
+            pre,
+            how,
+            took,
+        })
     }
 
     /// A fresh instance over `files` (path, contents).
     pub fn instance(&self, files: &[(&str, &str)]) -> Instance {
         let host = Host {
-            files: files.iter().map(|(p, c)| (p.to_string(), c.as_bytes().to_vec())).collect(),
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .collect(),
             logs: Vec::new(),
             remaining_ms: 2999,
             reads: Vec::new(),
@@ -150,15 +161,21 @@ pub struct Instance {
 impl Instance {
     /// `load(handler, initializer)`.
     pub fn load(&mut self, handler: &str, initializer: Option<&str>) -> Result<(), Failure> {
-        self.bindings.call_load(&mut self.store, handler, initializer).expect("load trapped")
+        self.bindings
+            .call_load(&mut self.store, handler, initializer)
+            .expect("load trapped")
     }
     /// `initialize(context)`.
     pub fn initialize(&mut self, context: &str) -> Result<(), Failure> {
-        self.bindings.call_initialize(&mut self.store, context).expect("initialize trapped")
+        self.bindings
+            .call_initialize(&mut self.store, context)
+            .expect("initialize trapped")
     }
     /// `handle(event, context)`.
     pub fn handle(&mut self, event: &str, context: &str) -> Result<String, Failure> {
-        self.bindings.call_handle(&mut self.store, event, context).expect("handle trapped")
+        self.bindings
+            .call_handle(&mut self.store, event, context)
+            .expect("handle trapped")
     }
     /// The log lines so far.
     pub fn logs(&self) -> &[(String, String)] {
