@@ -24,9 +24,9 @@ pub struct RuntimesArgs {
 /// The `runtimes` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum RuntimesCommand {
-    /// Build the runtime components (default: every language this build can install, i.e.
-    /// `python`): a venv with the pinned componentize-py, then `python.wasm`. Idempotent:
-    /// an up-to-date component is kept.
+    /// Build the runtime components (default: every language, `python` and `node`): a venv
+    /// with the pinned componentize-py, then `python.wasm`; `npm ci` of the pinned
+    /// componentize-js, then `node.wasm`. Idempotent: an up-to-date component is kept.
     Install {
         /// The languages (`python`, `node`).
         languages: Vec<String>,
@@ -75,7 +75,7 @@ pub fn run(args: RuntimesArgs) -> Result<ExitCode> {
             python,
         } => {
             let langs = if languages.is_empty() {
-                vec![Language::Python]
+                Language::ALL.to_vec()
             } else {
                 let mut out = Vec::new();
                 for name in &languages {

@@ -53,8 +53,7 @@ pub fn stamp_of(lang: Language) -> Option<String> {
             sha256(PYTHON_SHIM.as_bytes()),
             sha256(WIT.as_bytes())
         )),
-        // Node.js hook: the Node.js installer (crates/fgs-lang/node) provides its stamp.
-        Language::Node => None,
+        Language::Node => Some(crate::node::node_stamp()),
     }
 }
 
@@ -84,12 +83,7 @@ pub fn install(
 ) -> Result<Installed, Error> {
     match lang {
         Language::Python => install_python(dir, options, progress),
-        // Node.js hook: the Node.js installer (crates/fgs-lang/node) plugs in here.
-        Language::Node => Err(Error::Unsupported(format!(
-            "this build cannot install the node runtime; put a node.wasm built for \
-             fgs:lang/handler-runtime into {}",
-            dir.path().display()
-        ))),
+        Language::Node => crate::node::install_node(dir, options, progress),
     }
 }
 
@@ -159,18 +153,18 @@ fn install_python(
     })
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn mkdirs(path: &Path) -> Result<(), Error> {
+pub(crate) fn mkdirs(path: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(path).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
     })
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(path, bytes).map_err(|source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -178,7 +172,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Runs a command to its end; a failure keeps the last 2 KB of its output.
-fn run(cmd: &mut Command) -> Result<(), Error> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), Error> {
     let tool = format!("{cmd:?}");
     let out = cmd.output().map_err(|e| Error::Tool {
         tool: tool.clone(),

@@ -28,11 +28,13 @@
 //! ```
 
 mod install;
+mod node;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 pub use install::{COMPONENTIZE_PY, InstallOptions, Installed, install, stamp_of};
+pub use node::{COMPONENTIZE_JS, NODE_SOURCES};
 
 /// The WIT of the world every runtime component implements (`fgs:lang@0.1.0`,
 /// `handler-runtime`).
@@ -72,8 +74,8 @@ pub enum Language {
     /// Python (`Python2.7`, `Python3.6`, `Python3.9`; Python 3 semantics for all).
     Python,
     /// Node.js (`Node.js6.10` ... `Node.js14.18`). Its component (`node.wasm`) is built by
-    /// the Node.js installer (`crates/fgs-lang/node`); until `node.wasm` is in the runtimes
-    /// dir, Node.js functions answer "not installed".
+    /// [`install`] from `crates/fgs-lang/node` (componentize-js, needs `node` and `npm`);
+    /// until `node.wasm` is in the runtimes dir, Node.js functions answer "not installed".
     Node,
 }
 

@@ -12,6 +12,7 @@ mod hostile;
 mod invoke;
 mod logs;
 mod metrics;
+mod node;
 mod platform;
 mod python;
 mod quotas;

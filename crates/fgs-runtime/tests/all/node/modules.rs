@@ -1,0 +1,158 @@
+//! Node.js module loading from the code package: missing handlers, load errors, `require`
+//! of package files, JSON and `node_modules` packages, native addons named.
+
+use fgs_runtime::OutcomeKind;
+use serde_json::{Value, json};
+
+use super::{create_js, js_emu, node_or_skip, text};
+
+#[test]
+fn a_missing_handler_function_or_file_is_a_missing_handler() {
+    let dir = node_or_skip!();
+    let emu = js_emu(&dir);
+    let urn = create_js(
+        &emu,
+        "nofunc",
+        &[("index.js", "exports.other = () => 1;")],
+        json!({"handler": "index.nothere"}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::MissingHandler, "{inv:?}");
+    let message = inv.error_message.unwrap();
+    assert!(
+        message.contains("index.nothere is undefined or not exported"),
+        "{message}"
+    );
+    let urn = create_js(
+        &emu,
+        "nofile",
+        &[("other.js", "exports.handler = () => 1;")],
+        json!({"handler": "main.handler"}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::MissingHandler, "{inv:?}");
+    let message = inv.error_message.unwrap();
+    assert!(message.contains("Cannot find module 'main'"), "{message}");
+}
+
+#[test]
+fn a_syntax_error_or_a_missing_dependency_fails_the_load_and_says_why() {
+    let dir = node_or_skip!();
+    let emu = js_emu(&dir);
+    let urn = create_js(
+        &emu,
+        "syntax",
+        &[("index.js", "exports.handler = (e) => {\n  return {;\n};\n")],
+        json!({}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_ne!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert!(inv.error_message.unwrap().contains("SyntaxError"));
+    let urn = create_js(
+        &emu,
+        "missing-dep",
+        &[(
+            "index.js",
+            "const x = require('left-pad');\nexports.handler = () => x;\n",
+        )],
+        json!({}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_ne!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert!(
+        inv.error_message
+            .unwrap()
+            .contains("Cannot find module 'left-pad'")
+    );
+}
+
+#[test]
+fn package_files_json_and_node_modules_packages_are_required() {
+    let dir = node_or_skip!();
+    let emu = js_emu(&dir);
+    let index = r#"
+const util = require('./lib/util');
+const config = require('./config.json');
+const pad = require('left-pad');
+exports.handler = async (event) => ({ shout: util.shout(event.name), padded: pad(event.n, 5, '0'), word: config.word });
+"#;
+    let urn = create_js(
+        &emu,
+        "requires",
+        &[
+            ("index.js", index),
+            (
+                "lib/util.js",
+                "exports.shout = (s) => s.toUpperCase() + '!';",
+            ),
+            ("config.json", r#"{"word": "hey"}"#),
+            (
+                "node_modules/left-pad/package.json",
+                r#"{"name": "left-pad", "main": "./lib/main"}"#,
+            ),
+            (
+                "node_modules/left-pad/lib/main.js",
+                "module.exports = (s, n, c) => String(s).padStart(n, c);",
+            ),
+        ],
+        json!({}),
+    );
+    let inv = emu.invoke(&urn, br#"{"name": "js", "n": 42}"#).unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&inv.result).unwrap(),
+        json!({"shout": "JS!", "padded": "00042", "word": "hey"})
+    );
+}
+
+#[test]
+fn a_native_addon_fails_with_an_error_naming_it() {
+    let dir = node_or_skip!();
+    let emu = js_emu(&dir);
+    let urn = create_js(
+        &emu,
+        "native",
+        &[
+            (
+                "index.js",
+                "const b = require('./build/Release/fast.node');\nexports.handler = () => 1;\n",
+            ),
+            ("build/Release/fast.node", "\x7fELF"),
+        ],
+        json!({}),
+    );
+    let inv = emu.invoke(&urn, b"{}").unwrap();
+    assert_ne!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    let message = inv.error_message.unwrap();
+    assert!(
+        message.contains("native addon build/Release/fast.node"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_seed_example_3_shape_runs_in_node() {
+    // Seed §4.3's handler (index + helloworld module, returning the event as JSON text),
+    // written for Node.js.
+    let dir = node_or_skip!();
+    let emu = js_emu(&dir);
+    let urn = create_js(
+        &emu,
+        "fss_examples_node",
+        &[
+            (
+                "helloworld.js",
+                "exports.printhello = () => console.log('Hello world!');",
+            ),
+            (
+                "index.js",
+                "const helloworld = require('./helloworld');\nexports.handler = function (event, context, callback) {\n  const output = JSON.stringify(event);\n  helloworld.printhello();\n  callback(null, output);\n};\n",
+            ),
+        ],
+        json!({"runtime": "Node.js6.10"}),
+    );
+    let inv = emu.invoke(&urn, br#"{"k": "v", "n": [1, 2]}"#).unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert_eq!(text(&inv), r#"{"k":"v","n":[1,2]}"#);
+    assert!(inv.log.unwrap().contains("Hello world!"));
+}
