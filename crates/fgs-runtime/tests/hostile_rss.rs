@@ -79,7 +79,7 @@ fn top_mappings(n: usize) -> Vec<(u64, u64, String)> {
             }
         }
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|b| std::cmp::Reverse(b.0));
     out.truncate(n);
     out
 }
@@ -158,6 +158,9 @@ fn wide_module(functions: usize, imports: usize) -> Vec<u8> {
     wat::parse_str(&wat).unwrap()
 }
 
+/// A hostile case: name, module, function settings, event, expected outcome.
+type Case = (&'static str, Vec<u8>, Value, Vec<u8>, OutcomeKind);
+
 /// One pass of the hostile cases; every hostile function is deleted after its case.
 fn hostile_pass(emu: &Emulator, echo_urn: &str, pass: usize, past_limit: &[u8]) {
     let name = |n: &str| format!("{n}-{pass}");
@@ -165,7 +168,7 @@ fn hostile_pass(emu: &Emulator, echo_urn: &str, pass: usize, past_limit: &[u8]) 
         let inv = emu.invoke(urn, event).unwrap();
         assert_eq!(inv.outcome, want, "{urn}: {:?}", inv.error_message);
     };
-    let cases: Vec<(&str, Vec<u8>, Value, Vec<u8>, OutcomeKind)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "grow",
             wat("grow"),

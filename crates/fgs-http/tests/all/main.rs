@@ -6,7 +6,7 @@ mod common;
 mod apig;
 mod endpoints;
 mod invoke;
+mod openapi;
 mod outcomes;
 mod socket;
 mod unknown_fields;
-mod openapi;
