@@ -66,12 +66,17 @@ impl ExecutorBuilder {
             .is_none_or(|c| format!("{c:?}") == format!("{SystemClock:?}"));
         let clock = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let linker = crate::imports::linker(&engine)?;
+        let in_place_linker =
+            crate::worker::in_place_linker(&linker).map_err(|e| Error::Engine {
+                message: format!("{e:#}"),
+            })?;
         let component_linker = crate::component::linker(&engine)?;
         Ok(Executor {
             inner: Arc::new(ExecInner {
                 engine,
                 allocator,
                 linker,
+                in_place_linker,
                 component_linker,
                 components: ComponentCache::default(),
                 stop,
@@ -175,6 +180,8 @@ pub(crate) struct ExecInner {
     pub(crate) engine: Engine,
     pub(crate) allocator: Allocator,
     pub(crate) linker: wasmtime::Linker<HostState>,
+    /// `linker` with the native `fd_write` of modules that run in place (`crate::worker`).
+    pub(crate) in_place_linker: wasmtime::Linker<HostState>,
     pub(crate) component_linker: wasmtime::component::Linker<HostState>,
     components: ComponentCache,
     /// What the stores read while a guest runs (settings, epoch, clock, invoker).
@@ -183,6 +190,17 @@ pub(crate) struct ExecInner {
     ticker: Mutex<Option<JoinHandle<()>>>,
     modules: ModuleCache,
     pub(crate) versions: Mutex<Vec<Weak<VersionInner>>>,
+}
+
+impl ExecInner {
+    /// The linkers versions are resolved with.
+    pub(crate) fn linkers(&self) -> crate::kind::Linkers<'_> {
+        crate::kind::Linkers {
+            modules: &self.linker,
+            in_place: &self.in_place_linker,
+            components: &self.component_linker,
+        }
+    }
 }
 
 impl Drop for ExecInner {

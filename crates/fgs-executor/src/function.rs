@@ -69,7 +69,7 @@ impl Function {
             Code::Module(m) => Some(m.clone()),
             _ => None,
         };
-        let kind = resolve(&exec.linker, &exec.component_linker, code, &spec)?;
+        let kind = resolve(&exec.linkers(), code, &spec)?;
         let stores = StoreBuilder::new(exec.engine.clone(), exec.shared.clone(), spec);
         let version = Version::new(self.limit.clone(), stores, kind, module);
         exec.versions.lock().push(version.downgrade());

@@ -152,7 +152,11 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<HostState>> {
                     ),
                     Some(inv) => {
                         let ctx = caller.data().context();
-                        match inv.invoke(&ctx, &urn, &event) {
+                        // Another whole invocation: off an async worker.
+                        let on_worker = caller.data().on_worker;
+                        match crate::worker::off_worker(on_worker, || {
+                            inv.invoke(&ctx, &urn, &event)
+                        }) {
                             SubInvokeResult::Ok(b) => (fgs_abi::INVOKE_OK, b),
                             SubInvokeResult::FunctionError(m) => {
                                 (fgs_abi::INVOKE_FUNCTION_ERROR, m.into_bytes())

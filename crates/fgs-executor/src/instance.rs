@@ -104,18 +104,21 @@ pub(crate) fn as_init_failure(outcome: Outcome, timeout: Duration) -> Outcome {
 
 impl ModuleLive {
     /// Creates and links a handler-module instance (not yet initialized); a guest failure is
-    /// a [`Created`] outcome, `Err` only an instantiation the host could not do.
+    /// a [`Created`] outcome, `Err` only an instantiation the host could not do. `on_worker`:
+    /// created on an async worker (`crate::worker`).
     pub(crate) fn create(
         stores: &StoreBuilder,
         pre: &InstancePre<HostState>,
         export: &str,
         init: Option<&str>,
         exports: &Exports,
+        on_worker: bool,
     ) -> Result<Created> {
         let spec = &stores.spec;
         let log = stores.log();
         let wasi = stores.wasi(&log, &[]).build_p1();
         let mut store = stores.store(wasi, log);
+        store.data_mut().on_worker = on_worker;
         // Start-up (the module's start function) is part of the initialization when the
         // version has an initializer, bounded by its timeout; otherwise it is part of the
         // first call, bounded by the function's timeout, and fails as that call.

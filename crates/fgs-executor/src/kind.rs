@@ -16,6 +16,9 @@ pub(crate) enum Kind {
     /// A handler module: instances pooled and reused.
     Handler {
         pre: InstancePre<HostState>,
+        /// Runs in place on an async worker (`crate::worker::runs_in_place`), linked with
+        /// the in-place linker.
+        in_place: bool,
         export: String,
         init: Option<String>,
         exports: Exports,
@@ -37,20 +40,23 @@ pub(crate) struct ComponentCode {
     pub(crate) init: Option<String>,
 }
 
-/// Resolves how `code` runs for `spec`, linking it with `linker` (modules) or
-/// `component_linker` (components) once.
-pub(crate) fn resolve(
-    linker: &Linker<HostState>,
-    component_linker: &wasmtime::component::Linker<HostState>,
-    code: Code,
-    spec: &VersionSpec,
-) -> Result<Kind> {
+/// The executor's linkers, for [`resolve`].
+pub(crate) struct Linkers<'a> {
+    pub(crate) modules: &'a Linker<HostState>,
+    /// `modules` with the native `fd_write` of `crate::worker::in_place_linker`.
+    pub(crate) in_place: &'a Linker<HostState>,
+    pub(crate) components: &'a wasmtime::component::Linker<HostState>,
+}
+
+/// Resolves how `code` runs for `spec`, linking it once with the linker its kind needs.
+pub(crate) fn resolve(linkers: &Linkers<'_>, code: Code, spec: &VersionSpec) -> Result<Kind> {
     let module = match code {
         Code::Component { runtime, files } => {
             let link = |e: wasmtime::Error| Error::Link {
                 message: format!("{e:#}"),
             };
-            let pre = component_linker
+            let pre = linkers
+                .components
                 .instantiate_pre(&runtime.component)
                 .map_err(link)?;
             let pre = HandlerRuntimePre::new(pre).map_err(link)?;
@@ -68,6 +74,16 @@ pub(crate) fn resolve(
             )));
         }
         Code::Module(m) => m,
+    };
+    // A handler module whose WASI is what `crate::worker` runs in place gets the in-place
+    // linker; everything else (also WASI commands, whose stdout is their result) the plain one.
+    let in_place = fgs_abi::split_handler(&spec.handler)
+        .is_some_and(|(_, export)| module.has_export(export))
+        && crate::worker::runs_in_place(module.module());
+    let linker = if in_place {
+        linkers.in_place
+    } else {
+        linkers.modules
     };
     let pre = linker
         .instantiate_pre(module.module())
@@ -98,6 +114,7 @@ pub(crate) fn resolve(
         let exports = Exports::of(module.module(), &export, init.as_deref());
         Ok(Kind::Handler {
             pre,
+            in_place,
             export,
             init,
             exports,

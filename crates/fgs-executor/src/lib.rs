@@ -55,6 +55,11 @@
 //!   [`OverLimit`]. [`Version::set_reserved`] pre-warms reserved instances (initializer
 //!   included) that idle reclaim never drops; [`Executor::reclaim_idle`] drops other instances
 //!   idle for the idle timeout, measured on the injected clock ([`ExecutorBuilder::clock`]).
+//! - **On an async server** ([`Request::on_async_worker`]): a handler module's call runs on
+//!   the tokio worker that asked for it, with no hop to another thread, and steps off the
+//!   worker (`block_in_place`) only where it may block: WASI calls that do I/O, a guest still
+//!   running at its first epoch tick or paused for its CPU share, a wait for an instance, a
+//!   sub-function call; components and WASI commands run off the worker as a whole.
 //! - **Logs**: stdout, stderr and `log` calls go, in order, to a per-invocation log bounded by
 //!   [`ExecutorBuilder::log_limit`] (oldest bytes dropped); [`Invocation::log_tail`] is the last
 //!   4 KB. A trap's message and wasm backtrace are appended.
@@ -117,6 +122,7 @@ mod shared;
 mod spec;
 mod state;
 mod store;
+mod worker;
 
 pub use component::{CompiledComponent, PackageFiles};
 pub use engine::{Allocator, Executor};

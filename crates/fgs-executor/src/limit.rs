@@ -148,6 +148,19 @@ impl InstanceLimit {
         result
     }
 
+    /// [`InstanceLimit::acquire`] from a thread that may be an async worker: the fast claim
+    /// in place, a wait off the worker (`crate::worker`).
+    pub(crate) fn acquire_on(
+        &self,
+        override_policy: Option<OverLimit>,
+        on_worker: bool,
+    ) -> Result<Slot<'_>> {
+        if let Some(slot) = self.try_claim() {
+            return Ok(slot);
+        }
+        crate::worker::off_worker(on_worker, || self.acquire(override_policy))
+    }
+
     pub(crate) fn wake(&self) {
         if self.waiters.load(Ordering::SeqCst) > 0 {
             let _policy = self.policy.lock();

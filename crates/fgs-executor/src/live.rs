@@ -35,20 +35,27 @@ pub(crate) enum Created {
 
 impl Live {
     /// Creates an instance of a pooled kind (handler module or component); `None` for kinds
-    /// without pooled instances.
-    pub(crate) fn create(stores: &StoreBuilder, kind: &Kind) -> Option<Result<Created>> {
+    /// without pooled instances. `on_worker`: created on an async worker (`crate::worker`;
+    /// handler modules only).
+    pub(crate) fn create(
+        stores: &StoreBuilder,
+        kind: &Kind,
+        on_worker: bool,
+    ) -> Option<Result<Created>> {
         match kind {
             Kind::Handler {
                 pre,
                 export,
                 init,
                 exports,
+                ..
             } => Some(ModuleLive::create(
                 stores,
                 pre,
                 export,
                 init.as_deref(),
                 exports,
+                on_worker,
             )),
             Kind::Component(c) => Some(ComponentLive::create(stores, c)),
             Kind::Command { .. } | Kind::Missing(_) => None,

@@ -91,8 +91,12 @@ impl std::fmt::Debug for Version {
 impl VersionInner {
     /// Creates an instance of a pooled kind and counts it; a failure comes with the log of
     /// the failed start.
-    fn create(&self, reserved: bool) -> Result<std::result::Result<Instance, (Outcome, String)>> {
-        let Some(created) = Live::create(&self.stores, &self.kind) else {
+    fn create(
+        &self,
+        reserved: bool,
+        on_worker: bool,
+    ) -> Result<std::result::Result<Instance, (Outcome, String)>> {
+        let Some(created) = Live::create(&self.stores, &self.kind, on_worker) else {
             return Err(Error::Instantiate {
                 function: self.stores.spec.function_name.clone(),
                 message: "this code has no pooled instances".into(),
@@ -184,7 +188,7 @@ impl VersionInner {
                 function: self.stores.spec.function_name.clone(),
                 message: o.to_string(),
             };
-            let mut inst = self.create(true)?.map_err(|(o, _)| prewarm_err(o))?;
+            let mut inst = self.create(true, false)?.map_err(|(o, _)| prewarm_err(o))?;
             if let Err(o) = self.initialize(&mut inst) {
                 self.discard(inst);
                 return Err(prewarm_err(o));
@@ -197,33 +201,50 @@ impl VersionInner {
     }
 
     fn invoke(&self, req: &Request<'_>) -> Result<Invocation> {
+        let on_worker = crate::worker::effective(req.on_async_worker);
         match &self.kind {
-            Kind::Missing(message) => {
-                return Ok(simple(Outcome::MissingHandler {
-                    message: message.clone(),
-                }));
-            }
-            Kind::Command { pre } => {
+            Kind::Missing(message) => Ok(simple(Outcome::MissingHandler {
+                message: message.clone(),
+            })),
+            // A process-like run with preview 1 I/O throughout: off the worker as a whole.
+            Kind::Command { pre } => crate::worker::off_worker(on_worker, || {
                 let _slot = self.limit.acquire(req.over_limit)?;
                 self.created.fetch_add(1, Ordering::Relaxed);
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
-                return crate::command::invoke(&self.stores, pre, req);
+                crate::command::invoke(&self.stores, pre, req)
+            }),
+            // Preview 2 WASI waits on the runtime: off the worker as a whole.
+            Kind::Component(_) => {
+                crate::worker::off_worker(on_worker, || self.invoke_pooled(req, false))
             }
-            Kind::Handler { .. } | Kind::Component(_) => {}
+            Kind::Handler { in_place, .. } => {
+                if *in_place || !on_worker {
+                    self.invoke_pooled(req, on_worker)
+                } else {
+                    // WASI that waits on the runtime: off the worker as a whole.
+                    tokio::task::block_in_place(|| self.invoke_pooled(req, false))
+                }
+            }
         }
-        let _slot = self.limit.acquire(req.over_limit)?;
+    }
+
+    /// Runs one invocation on a pooled instance, on the calling thread; `on_worker`: that
+    /// thread is an async worker (`crate::worker`).
+    fn invoke_pooled(&self, req: &Request<'_>, on_worker: bool) -> Result<Invocation> {
+        let _slot = self.limit.acquire_on(req.over_limit, on_worker)?;
         let warm = self.idle.pop();
         let (mut inst, cold) = match warm {
             // Empty log: every path that returns an instance to the pool took or cleared it.
             Some(inst) => (inst, false),
             None => {
                 self.cold_starts.fetch_add(1, Ordering::Relaxed);
-                match self.create(false)? {
+                match self.create(false, on_worker)? {
                     Ok(inst) => (inst, true),
                     Err((outcome, log)) => return Ok(cold_failure(outcome, log)),
                 }
             }
         };
+        inst.live.store_mut().data_mut().on_worker = on_worker;
         let init_duration = match self.initialize(&mut inst) {
             Ok(d) => d,
             Err(outcome) => {

@@ -229,6 +229,14 @@ pub struct Request<'a> {
     /// Caps the version's timeout for this call (e.g. a sub-function call within its
     /// caller's remaining time). `None` (the default): the version's timeout.
     pub time_limit: Option<Duration>,
+    /// The caller runs on a worker thread of a multi-threaded tokio runtime (an async
+    /// server's request handler): a handler module's call then runs right there, with no hop
+    /// to another thread, and only what may block steps off the worker with
+    /// `tokio::task::block_in_place` (blocking WASI calls, a guest still running at its first
+    /// epoch tick, a wait for an instance, sub-function calls, components and WASI commands;
+    /// the crate docs). Ignored outside a multi-threaded runtime. Default `false`: the
+    /// calling thread may block.
+    pub on_async_worker: bool,
 }
 
 impl<'a> Request<'a> {
@@ -242,6 +250,7 @@ impl<'a> Request<'a> {
             attempt: 1,
             over_limit: None,
             time_limit: None,
+            on_async_worker: false,
         }
     }
 }

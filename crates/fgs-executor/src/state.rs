@@ -38,6 +38,8 @@ pub(crate) struct CallState {
     /// (buffer reused across calls) while the guest has not read all of it.
     pub(crate) context_json: Vec<u8>,
     pub(crate) context_pending: bool,
+    /// The call already stepped off its worker once (`crate::worker::step_aside`).
+    pub(crate) stepped_aside: bool,
 }
 
 impl CallState {
@@ -57,6 +59,7 @@ impl CallState {
             invoke_response: Vec::new(),
             context_json: Vec::new(),
             context_pending: false,
+            stepped_aside: false,
         }
     }
 }
@@ -120,6 +123,9 @@ pub(crate) struct HostState {
     pub(crate) memory: Option<wasmtime::Memory>,
     /// The code package a runtime component reads through `read-file` (components only).
     pub(crate) files: Option<Arc<dyn crate::component::PackageFiles>>,
+    /// The instance runs on an async server's worker thread (`crate::worker`): blocking
+    /// host work steps off the worker. Set by the pool before each use of the instance.
+    pub(crate) on_worker: bool,
 }
 
 impl HostState {
@@ -144,6 +150,7 @@ impl HostState {
             shared,
             memory: None,
             files: None,
+            on_worker: false,
         }
     }
 
@@ -171,6 +178,7 @@ impl HostState {
             None
         };
         c.context_pending = false;
+        c.stepped_aside = false;
         if let Some(r) = request {
             c.request.set(r);
         }
@@ -179,7 +187,8 @@ impl HostState {
 
     /// The epoch deadline to set before entering the guest.
     pub(crate) fn first_deadline(&self) -> u64 {
-        if self.call.cpu_share.is_some() {
+        // On a worker the first tick steps aside (`crate::worker`).
+        if self.call.cpu_share.is_some() || self.on_worker {
             1
         } else {
             self.call.timeout_ticks
@@ -204,7 +213,8 @@ impl HostState {
         context_of(&self.spec, &self.call.request, self.remaining())
     }
 
-    /// The epoch callback: timeout check, then the CPU-share pause.
+    /// The epoch callback: timeout check, stepping off an async worker once (`crate::worker`),
+    /// then the CPU-share pause.
     pub(crate) fn on_epoch(&mut self) -> UpdateDeadline {
         let exec = &*self.shared;
         let c = &mut self.call;
@@ -212,6 +222,10 @@ impl HostState {
         if ticks >= c.timeout_ticks && (exec.manual() || c.started.elapsed() >= c.timeout) {
             c.timed_out = true;
             return UpdateDeadline::Interrupt;
+        }
+        if self.on_worker && !c.stepped_aside {
+            c.stepped_aside = true;
+            crate::worker::step_aside();
         }
         match c.cpu_share {
             Some(share) => {
@@ -221,7 +235,9 @@ impl HostState {
                 let pause = ran.mul_f64((1.0 - share) / share);
                 let left = c.timeout.saturating_sub(c.started.elapsed());
                 if !exec.manual() && !pause.is_zero() {
-                    std::thread::sleep(pause.min(left));
+                    crate::worker::off_worker(self.on_worker, || {
+                        std::thread::sleep(pause.min(left));
+                    });
                 }
                 c.resumed_at = Instant::now();
                 UpdateDeadline::Continue(1)

@@ -53,13 +53,20 @@ async fn invoke(
 ) -> Result<Response, ApiError> {
     let v1 = header_is(&headers, "x-cff-request-version", "v1");
     let tail = header_is(&headers, "x-cff-log-type", "tail");
+    // On a multi-threaded runtime the call runs right here (see `App::in_place`); the executor
+    // steps off the worker where it may block.
+    let in_place = App::on_multi_thread_worker();
     let options = InvokeOptions {
         log_tail: tail,
+        on_async_worker: in_place,
         ..Default::default()
     };
-    let inv = app
-        .call(&p, move |e| e.invoke_with(&urn, &event, options))
-        .await?;
+    let inv = if in_place {
+        app.in_place(&p, move |e| e.invoke_with(&urn, &event, options))?
+    } else {
+        app.call(&p, move |e| e.invoke_with(&urn, &event, options))
+            .await?
+    };
     Ok(render(&inv, v1))
 }
 

@@ -78,8 +78,31 @@ impl App {
         Ok(self.platform.project(project)?)
     }
 
+    /// Runs `f` on `project`'s emulator right on the task's thread, for what does not block:
+    /// reads of the in-memory state (no read touches the store's disk), and a sync invoke
+    /// with `InvokeOptions::on_async_worker` (the executor steps off the worker where the
+    /// call may block). A panic in `f` is 500 FSS.0500.
+    pub(crate) fn in_place<T>(
+        &self,
+        project: &str,
+        f: impl FnOnce(Emulator) -> fgs_core::Result<T>,
+    ) -> Result<T, ApiError> {
+        let emu = self.project(project)?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(emu)))
+            .map_err(panicked)?
+            .map_err(ApiError::from)
+    }
+
+    /// Whether this task runs on a worker of a multi-threaded runtime, where a sync invoke
+    /// runs in place with `InvokeOptions::on_async_worker` (no hop to another thread: the
+    /// executor steps off the worker only where the call may block).
+    pub(crate) fn on_multi_thread_worker() -> bool {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread)
+    }
+
     /// Runs `f` on `project`'s emulator off the async threads (management calls may wait on
-    /// the store's disk commit; invocations run guests).
+    /// the store's disk commit or compile code; invocations run guests).
     pub(crate) async fn call<T: Send + 'static>(
         &self,
         project: &str,
@@ -99,28 +122,30 @@ impl App {
         &self,
         f: impl FnOnce() -> fgs_core::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
-        use tokio::runtime::{Handle, RuntimeFlavor};
-        let panicked = |e: &dyn std::fmt::Debug| {
-            ApiError::from(fgs_core::ErrorKind::Internal.with(format!("the call panicked: {e:?}")))
-        };
-        if Handle::current().runtime_flavor() != RuntimeFlavor::MultiThread {
-            return tokio::task::spawn_blocking(f)
-                .await
-                .map_err(|e| panicked(&e))?
-                .map_err(ApiError::from);
+        if !Self::on_multi_thread_worker() {
+            return match tokio::task::spawn_blocking(f).await {
+                Ok(r) => r.map_err(ApiError::from),
+                Err(e) if e.is_panic() => Err(panicked(e.into_panic())),
+                Err(e) => Err(ApiError::from(
+                    fgs_core::ErrorKind::Internal.with(format!("the call was cancelled: {e}")),
+                )),
+            };
         }
         let guarded = std::panic::AssertUnwindSafe(f);
         tokio::task::block_in_place(move || std::panic::catch_unwind(guarded))
-            .map_err(|p| {
-                let msg = p
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| p.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                panicked(&msg)
-            })?
+            .map_err(panicked)?
             .map_err(ApiError::from)
     }
+}
+
+/// A panic caught in a call, as 500 FSS.0500 with its message.
+fn panicked(payload: Box<dyn std::any::Any + Send>) -> ApiError {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    ApiError::from(fgs_core::ErrorKind::Internal.with(format!("the call panicked: {msg}")))
 }
 
 /// The OpenAPI 3 document of the REST API, served at `GET /openapi.json`.

@@ -153,7 +153,7 @@ pub(crate) async fn openapi() -> Response {
 
 // §5.2 quotas
 async fn quotas(State(app): State<App>, Path(p): Path<String>) -> Answer {
-    ok(app.call(&p, |e| Ok(e.get_quotas())).await?)
+    ok(app.in_place(&p, |e| Ok(e.get_quotas()))?)
 }
 
 // §5.3 dependencies
@@ -162,7 +162,7 @@ async fn list_dependencies(
     Path(p): Path<String>,
     Query(q): Query<ListDependenciesQuery>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.list_dependencies(q)).await?)
+    ok(app.in_place(&p, move |e| e.list_dependencies(q))?)
 }
 async fn create_dependency(
     State(app): State<App>,
@@ -172,7 +172,7 @@ async fn create_dependency(
     ok(app.call(&p, move |e| e.create_dependency(b)).await?)
 }
 async fn get_dependency(State(app): State<App>, Path((p, id)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_dependency(&id)).await?)
+    ok(app.in_place(&p, move |e| e.get_dependency(&id))?)
 }
 async fn update_dependency(
     State(app): State<App>,
@@ -194,7 +194,7 @@ async fn list_functions(
     Path(p): Path<String>,
     Query(q): Query<ListFunctionsQuery>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.list_functions(&q)).await?)
+    ok(app.in_place(&p, move |e| e.list_functions(&q))?)
 }
 async fn create_function(
     State(app): State<App>,
@@ -207,7 +207,7 @@ async fn delete_function(State(app): State<App>, Path((p, u)): Path<(String, Str
     no_content(app.call(&p, move |e| e.delete_function(&u)).await?)
 }
 async fn get_code(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_function_code(&u)).await?)
+    ok(app.in_place(&p, move |e| e.get_function_code(&u))?)
 }
 async fn update_code(
     State(app): State<App>,
@@ -217,7 +217,7 @@ async fn update_code(
     ok(app.call(&p, move |e| e.update_function_code(&u, b)).await?)
 }
 async fn get_config(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_function_config(&u)).await?)
+    ok(app.in_place(&p, move |e| e.get_function_config(&u))?)
 }
 async fn update_config(
     State(app): State<App>,
@@ -238,7 +238,7 @@ async fn update_max_instances(
 
 // §5.4 test events
 async fn list_test_events(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.list_test_events(&u)).await?)
+    ok(app.in_place(&p, move |e| e.list_test_events(&u))?)
 }
 async fn create_test_event(
     State(app): State<App>,
@@ -251,7 +251,7 @@ async fn get_test_event(
     State(app): State<App>,
     Path((p, u, id)): Path<(String, String, String)>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.get_test_event(&u, &id)).await?)
+    ok(app.in_place(&p, move |e| e.get_test_event(&u, &id))?)
 }
 async fn update_test_event(
     State(app): State<App>,
@@ -271,7 +271,7 @@ async fn delete_test_event(
 
 // §5.5 tracing
 async fn get_tracing(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_tracing(&u)).await?)
+    ok(app.in_place(&p, move |e| e.get_tracing(&u))?)
 }
 async fn update_tracing(
     State(app): State<App>,
@@ -287,7 +287,7 @@ async fn list_versions(
     Path((p, u)): Path<(String, String)>,
     Query(q): Query<ListVersionsQuery>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.list_versions(&u, &q)).await?)
+    ok(app.in_place(&p, move |e| e.list_versions(&u, &q))?)
 }
 async fn publish_version(
     State(app): State<App>,
@@ -297,7 +297,7 @@ async fn publish_version(
     ok(app.call(&p, move |e| e.publish_version(&u, b)).await?)
 }
 async fn list_aliases(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.list_aliases(&u)).await?)
+    ok(app.in_place(&p, move |e| e.list_aliases(&u))?)
 }
 async fn create_alias(
     State(app): State<App>,
@@ -310,7 +310,7 @@ async fn get_alias(
     State(app): State<App>,
     Path((p, u, a)): Path<(String, String, String)>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.get_alias(&u, &a)).await?)
+    ok(app.in_place(&p, move |e| e.get_alias(&u, &a))?)
 }
 async fn update_alias(
     State(app): State<App>,
@@ -332,20 +332,18 @@ async fn tenant_statistics(
     Path(p): Path<String>,
     Query(q): Query<TenantStatisticsQuery>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.get_tenant_statistics(&q)).await?)
+    ok(app.in_place(&p, move |e| e.get_tenant_statistics(&q))?)
 }
 async fn function_statistics(
     State(app): State<App>,
     Path((p, u, period)): Path<(String, String, String)>,
 ) -> Answer {
-    ok(app
-        .call(&p, move |e| e.get_function_statistics(&u, &period))
-        .await?)
+    ok(app.in_place(&p, move |e| e.get_function_statistics(&u, &period))?)
 }
 
 // §5.9 logs
 async fn lts_log_detail(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_lts_log_detail(&u)).await?)
+    ok(app.in_place(&p, move |e| e.get_lts_log_detail(&u))?)
 }
 async fn enable_lts_logs(State(app): State<App>, Path(p): Path<String>) -> Answer {
     empty_ok(app.call(&p, |e| e.enable_lts_logs()).await?)
@@ -391,7 +389,7 @@ async fn import_function(
 
 // §5.12 triggers
 async fn list_triggers(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.list_triggers(&u)).await?)
+    ok(app.in_place(&p, move |e| e.list_triggers(&u))?)
 }
 async fn create_trigger(
     State(app): State<App>,
@@ -411,7 +409,7 @@ async fn get_trigger(
     State(app): State<App>,
     Path((p, u, t, id)): Path<(String, String, String, String)>,
 ) -> Answer {
-    ok(app.call(&p, move |e| e.get_trigger(&u, &t, &id)).await?)
+    ok(app.in_place(&p, move |e| e.get_trigger(&u, &t, &id))?)
 }
 async fn update_trigger(
     State(app): State<App>,
@@ -431,7 +429,7 @@ async fn delete_trigger(
 
 // §5.13 async notification
 async fn get_async_config(State(app): State<App>, Path((p, u)): Path<(String, String)>) -> Answer {
-    ok(app.call(&p, move |e| e.get_async_invoke_config(&u)).await?)
+    ok(app.in_place(&p, move |e| e.get_async_invoke_config(&u))?)
 }
 async fn put_async_config(
     State(app): State<App>,
@@ -456,18 +454,14 @@ async fn list_async_configs(
     Path((p, u)): Path<(String, String)>,
     Query(q): Query<ListAsyncConfigsRequest>,
 ) -> Answer {
-    ok(app
-        .call(&p, move |e| e.list_async_invoke_configs(&u, q))
-        .await?)
+    ok(app.in_place(&p, move |e| e.list_async_invoke_configs(&u, q))?)
 }
 async fn list_async_invocations(
     State(app): State<App>,
     Path((p, u)): Path<(String, String)>,
     Query(q): Query<ListAsyncInvocationsRequest>,
 ) -> Answer {
-    ok(app
-        .call(&p, move |e| e.list_async_invocations(&u, &q))
-        .await?)
+    ok(app.in_place(&p, move |e| e.list_async_invocations(&u, &q))?)
 }
 async fn cancel_async_invocation(
     State(app): State<App>,

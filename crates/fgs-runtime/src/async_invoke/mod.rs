@@ -138,6 +138,7 @@ pub(crate) fn run_attempt(emu: &Emulator, req: &AttemptRequest) -> AttemptOutcom
         request_id: Some(req.request_id.clone()),
         log_tail: false,
         time_limit: None,
+        on_async_worker: false,
     };
     match emu.invoke_with(&req.urn, &event, options) {
         Ok(inv) if inv.is_success() => AttemptOutcome::Success(

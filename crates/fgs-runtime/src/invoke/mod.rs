@@ -46,6 +46,14 @@ pub struct InvokeOptions {
     /// time: when the caller's time runs out, the call it waits on ends with it (on the
     /// platform the callee would run on by itself). Default `None`.
     pub time_limit: Option<Duration>,
+    /// The caller is a task on a worker thread of a multi-threaded tokio runtime (an async
+    /// server's request handler, as `fgs-http`'s): a handler module then runs right on that
+    /// thread, and only what may block (blocking WASI calls, a long-running guest, a wait for
+    /// an instance, sub-function calls, Python/Node.js components, WASI commands) steps off
+    /// the worker with `tokio::task::block_in_place` (`fgs_executor::Request::on_async_worker`).
+    /// Ignored outside a multi-threaded runtime. Default `false`: the call may block the
+    /// calling thread.
+    pub on_async_worker: bool,
 }
 
 impl Default for InvokeOptions {
@@ -56,6 +64,7 @@ impl Default for InvokeOptions {
             request_id: None,
             log_tail: true,
             time_limit: None,
+            on_async_worker: false,
         }
     }
 }
@@ -300,6 +309,7 @@ impl Emulator {
             attempt: options.attempt.max(1),
             over_limit,
             time_limit: options.time_limit,
+            on_async_worker: options.on_async_worker,
         };
         let memory_mb = route.memory_mb;
         let inv = match route.deployment.version.invoke(&request) {

@@ -1,6 +1,7 @@
 //! Invocation (issue 3; seed §5.1.1, §5.6.8, §5.7, §5.8, §5.10; DESIGN §4-§5): functions run
 //! from the committed fixtures (`fixtures/wasm`, sources in `fixtures/handlers/src/bin`).
 
+mod async_worker;
 mod limits;
 mod metrics;
 mod outcomes;
