@@ -9,8 +9,9 @@
 //! of the last 4 KB of log is in `X-Cff-Log` (and v1's `log`).
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 use base64::Engine as _;
@@ -38,21 +39,38 @@ pub(crate) fn routes() -> Router<App> {
     build(table())
 }
 
-fn header_is(headers: &HeaderMap, name: &str, value: &str) -> bool {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+/// The request headers sync invoke reads (§5.1.1), read in place (no copy of the header map).
+struct InvokeHeaders {
+    /// `X-CFF-Request-Version: v1`.
+    v1: bool,
+    /// `X-Cff-Log-Type: tail`.
+    tail: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for InvokeHeaders {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let is = |name: &str, value: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
+        };
+        Ok(InvokeHeaders {
+            v1: is("x-cff-request-version", "v1"),
+            tail: is("x-cff-log-type", "tail"),
+        })
+    }
 }
 
 async fn invoke(
     State(app): State<App>,
     Path((p, urn)): Path<(String, String)>,
-    headers: HeaderMap,
+    InvokeHeaders { v1, tail }: InvokeHeaders,
     RawBody(event): RawBody<MAX_EVENT_BYTES>,
 ) -> Result<Response, ApiError> {
-    let v1 = header_is(&headers, "x-cff-request-version", "v1");
-    let tail = header_is(&headers, "x-cff-log-type", "tail");
     // On a multi-threaded runtime the call runs right here (see `App::in_place`); the executor
     // steps off the worker where it may block.
     let in_place = App::on_multi_thread_worker();
@@ -67,11 +85,11 @@ async fn invoke(
         app.call(&p, move |e| e.invoke_with(&urn, &event, options))
             .await?
     };
-    Ok(render(&inv, v1))
+    Ok(render(inv, v1))
 }
 
 /// One sync invocation as its HTTP answer.
-fn render(inv: &InvocationResult, v1: bool) -> Response {
+fn render(mut inv: InvocationResult, v1: bool) -> Response {
     let log_b64 = inv
         .log
         .as_deref()
@@ -81,7 +99,7 @@ fn render(inv: &InvocationResult, v1: bool) -> Response {
     let mut resp = match (inv.error(), v1) {
         (None, false) => {
             let ctype = content_type(&inv.result);
-            let mut r = (status, inv.result.clone()).into_response();
+            let mut r = (status, std::mem::take(&mut inv.result)).into_response();
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
             r
@@ -112,22 +130,32 @@ fn render(inv: &InvocationResult, v1: bool) -> Response {
     if let Ok(v) = HeaderValue::from_str(&inv.request_id) {
         h.insert("x-cff-request-id", v);
     }
-    let summary = serde_json::json!({
-        "duration": inv.duration.as_secs_f64() * 1000.0,
-        "billingDuration": inv.billed_duration.as_millis() as u64,
-        "memorySize": inv.memory_size_mb,
-        "maxMemoryUsed": inv.memory_used_bytes.div_ceil(1024 * 1024),
-        "coldStart": inv.cold_start,
-        "outcome": inv.outcome.name(),
-        "version": inv.version,
-    });
-    if let Ok(v) = HeaderValue::from_str(&summary.to_string()) {
+    if let Ok(v) = HeaderValue::try_from(summary(&inv)) {
         h.insert("x-cff-invoke-summary", v);
     }
     if let Some(v) = log_b64.and_then(|l| HeaderValue::from_str(&l).ok()) {
         h.insert("x-cff-log", v);
     }
     resp
+}
+
+/// The `X-Cff-Invoke-Summary` JSON: duration and billed duration in ms, memory size and
+/// peak in MB, cold start, outcome, version. Written directly (no JSON tree per request).
+fn summary(inv: &InvocationResult) -> String {
+    use std::fmt::Write as _;
+    let version = serde_json::to_string(&inv.version).unwrap_or_else(|_| "\"\"".into());
+    let mut s = String::with_capacity(160);
+    let _ = write!(
+        s,
+        r#"{{"duration":{},"billingDuration":{},"memorySize":{},"maxMemoryUsed":{},"coldStart":{},"outcome":"{}","version":{version}}}"#,
+        inv.duration.as_secs_f64() * 1000.0,
+        inv.billed_duration.as_millis() as u64,
+        inv.memory_size_mb,
+        inv.memory_used_bytes.div_ceil(1024 * 1024),
+        inv.cold_start,
+        inv.outcome.name(),
+    );
+    s
 }
 
 /// The media type of a v0 result: JSON when it parses as JSON, else text or bytes.
