@@ -313,9 +313,17 @@ pub(crate) fn load_code(
         }
         CodePackage::builtin_default()
     } else {
-        let compact: String = file.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        // Line-wrapped Base64 is accepted; the usual unwrapped text is decoded in place, with
+        // no copy (a code package may be tens of MiB: issue 10, tests/hostile_rss.rs).
+        let compact: std::borrow::Cow<'_, [u8]> = if file.bytes().any(|b| b.is_ascii_whitespace()) {
+            let mut v = Vec::with_capacity(file.len());
+            v.extend(file.bytes().filter(|b| !b.is_ascii_whitespace()));
+            v.into()
+        } else {
+            file.as_bytes().into()
+        };
         let bytes = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
+            .decode(&compact)
             .map_err(|e| {
                 ErrorKind::InvalidFunctionCode.with(format!("func_code.file is not Base64: {e}"))
             })?;
