@@ -8,10 +8,11 @@
 //! function created and invoked) and after each pass.
 //!
 //! FINDINGS (debug build, 2 shared cores; README "Durability and hostile input"):
-//! - Now: before 31 MiB, after each pass 55-56 MiB (1.8x), flat from pass to pass; after each
-//!   10,000-function module 101-102 MiB. Of the growth: ~16 MiB is the test thread's glibc
-//!   arena (freed, kept: the 6 MiB results, the module past the function limit), ~3.5 MiB
-//!   code pages of this binary touched for the first time, 2 MiB one pool slot.
+//! - Now (6 runs): before 31-32 MiB, after each pass 54-57 MiB (1.75-1.84x), +0-1 MiB from
+//!   the first pass to the third; after each 10,000-function module 98-104 MiB. Of the
+//!   growth: ~16 MiB is the test thread's glibc arena (freed, kept: the 6 MiB results, the
+//!   module past the function limit), ~3.5 MiB code pages of this binary touched for the
+//!   first time, 2 MiB one pool slot.
 //! - Was (before the two fixes below): after each pass 62, 67, 71 MiB (2.0-2.3x, up to
 //!   2.5x on an earlier machine), +4-5 MiB per pass.
 //! - Pool slots: wasmtime's `max_unused_warm_slots` defaults to 100, so a new module took a
