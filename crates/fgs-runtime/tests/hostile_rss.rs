@@ -28,11 +28,11 @@
 //! - Release build (`cargo test --release`, 5 runs): before 23 MiB, after each pass 45-47
 //!   MiB, 1.96-2.01x: the 2x assertion held in 2 runs and missed by under 1% in 3. The heap
 //!   grows as much as in debug, ~22 MiB, over a baseline 8 MiB smaller (the release binary's
-//!   code). CI builds debug. Levers left (measured in release): `keep_resident` 1 MiB
-//!   instead of 2 saves ~1 MiB (45-46 MiB); the 2-3 MiB that compiling a first module
-//!   leaves in wasmtime's parallel-compilation threads' glibc arenas would go with
-//!   `parallel_compilation(false)` at the cost of compile latency. Both are left as they
-//!   are (DESIGN §7).
+//!   code). CI builds debug. Levers left: `keep_resident` 1 MiB instead of 2 saves ~1 MiB
+//!   (measured: 45-46 MiB); the first call of `big` (its module compiled) leaves ~3 MiB in
+//!   the glibc arenas of two threads other than the test's (likely wasmtime's parallel
+//!   compilation), which `parallel_compilation(false)` might avoid at the cost of compile
+//!   latency (not tried). Both are left as they are (DESIGN §7).
 //! - glibc keeps freed heap: compiling the 10,000-function module peaks at ~85-110 MiB and
 //!   that stays resident after its function is deleted, reused by the next compile (three
 //!   such modules in a row: +0-1 MiB each). `malloc_trim` would give it back but needs
