@@ -88,6 +88,53 @@ PARAMS = {
     "trigger_id": ("Trigger id.", {"type": "string"}),
 }
 
+def rust_array(path, name):
+    """The items of `pub const NAME: [T; N] = [...];` in a source file of the workspace."""
+    import re
+    src = open(f"{ROOT}/{path}").read()
+    body = re.search(rf"pub const {name}: \[[^\]]+\] = \[(.*?)\];", src, re.S).group(1)
+    items = re.findall(r'"([^"]*)"|(\d+)', body)
+    return [s if s else int(n) for s, n in items]
+
+
+# A name of seed §4.4 (`rules::is_valid_name`): 1..60, a letter first, a letter or digit last.
+NAME = {"type": "string", "pattern": "^[A-Za-z]([A-Za-z0-9_-]{0,58}[A-Za-z0-9])?$"}
+# `file.export` (`rules::is_valid_handler`): at most 128 bytes, no whitespace or control
+# characters, a non-empty file and export around the last '.' (printable ASCII here).
+HANDLER = {"type": "string", "maxLength": 128, "pattern": "^[!-~]+\\.[!-\\-/-~]+$",
+           "example": "index.handler"}
+# Request fields with the rules of fgs_core::function::rules, so that generated bodies reach
+# the emulator's logic rather than its first 400 (and the stateful phase gets functions).
+CONSTRAINTS = {
+    "CreateFunctionRequest": {
+        "func_name": NAME,
+        "package": NAME,
+        "runtime": {"type": "string", "enum": rust_array("crates/fgs-core/src/runtime.rs", "FUNCTION_RUNTIMES")},
+        "timeout": {"type": "integer", "minimum": 3, "maximum": 900},
+        "handler": HANDLER,
+        "memory_size": {"type": "integer", "enum": rust_array("crates/fgs-core/src/function.rs", "MEMORY_SIZES")},
+        "code_type": {"type": "string", "enum": rust_array("crates/fgs-core/src/function/rules.rs", "CODE_TYPES")},
+    },
+}
+
+
+# Request body examples: schemathesis's examples phase sends them, so the function `hello` of
+# the path parameters' example exists for the operations after its create (in this order).
+EXAMPLES = {
+    "CreateFunction": {"func_name": "hello", "package": "default", "runtime": "Custom",
+                       "timeout": 30, "handler": "index.handler", "memory_size": 128,
+                       "code_type": "inline"},
+}
+
+
+def constrain(schemas):
+    for name, fields in CONSTRAINTS.items():
+        props = schemas[name]["properties"]
+        for field, schema in fields.items():
+            nullable = props[field].get("nullable")
+            props[field] = dict(schema, **({"nullable": True} if nullable else {}))
+
+
 ERROR = {"$ref": "#/components/responses/Error"}
 refs_needed = set()
 
@@ -132,6 +179,8 @@ def operation(op):
                                         "text/plain": {"schema": {"type": "string"}}}}
     elif req:
         o["requestBody"] = {"required": True, "content": json_content(ref(req))}
+        if op_id in EXAMPLES:
+            o["requestBody"]["content"]["application/json"]["example"] = EXAMPLES[op_id]
     responses = {}
     if op_id == "InvokeFunction":
         o["parameters"] += [
@@ -171,6 +220,7 @@ def main():
         method, path, o = operation(op)
         paths.setdefault(path, {})[method] = o
     schemas = types.components(sorted(refs_needed))
+    constrain(schemas)
     schemas["Error"] = {
         "type": "object", "required": ["error_code", "error_msg"],
         "properties": {"error_code": {"type": "string", "example": "FSS.1051"},

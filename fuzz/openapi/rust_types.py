@@ -1,7 +1,9 @@
 """Reads the serde structs and enums of fgs-core and fgs-runtime into JSON schemas.
 
 A small reader for the subset the crates use (named-field structs, unit enums with
-rename/rename_all, untagged enums, flatten, Option fields with skip_serializing_if); used by
+rename/rename_all, untagged enums, flatten, Option fields with skip_serializing_if); a field
+is `required` when serde needs it on input and always writes it (not an Option, no
+`default`, no `skip_serializing_if`, no `#[serde(default)]` on the struct); used by
 gen.py to write crates/fgs-http/openapi.json. Types it cannot read become `{}` (any).
 """
 import glob
@@ -135,7 +137,9 @@ class Types:
                 elif s and not s.startswith("///") and not s.startswith("#["):
                     return {}  # data-carrying variants: any
             return {"type": "string", "enum": names} if names else {}
-        props, parts = {}, []
+        props, parts, required = {}, [], []
+        # `#[serde(default)]` on the struct: every field may be missing on input.
+        struct_default = re.search(r"#\[serde\([^\]]*\bdefault\b", attrs) is not None
         for fname, ftype, fattrs in self.fields(body):
             if "skip)" in fattrs or "skip," in fattrs or "serde(skip" in fattrs and "skip_serializing_if" not in fattrs:
                 continue
@@ -149,7 +153,14 @@ class Types:
             for param, arg in (subst or {}).items():
                 ftype = re.sub(rf"\b{param}\b", arg, ftype)
             props[key] = self.schema_of(ftype, refs)
+            # Required both ways: serde refuses the input without it (no default, not an
+            # Option) and always writes it (no skip_serializing_if).
+            if not (struct_default or "default" in fattrs or "skip_serializing_if" in fattrs
+                    or split_generic(ftype)[0] == "Option"):
+                required.append(key)
         obj = {"type": "object", "properties": props}
+        if required:
+            obj["required"] = required
         return {"allOf": [obj] + parts} if parts else obj
 
     def components(self, names):

@@ -26,6 +26,16 @@ const CORE_INSTANCES_PER_SLOT: u32 = 16;
 /// Tables the pool reserves per instance slot (python.wasm: 2).
 const TABLES_PER_SLOT: u32 = 2;
 
+/// Free slots the pool keeps affine to the module that last used them before it reuses one
+/// for another module. wasmtime's default (100) makes a new module take a never-used slot
+/// while fewer than 100 free ones are affine, so every slot ever used keeps up to
+/// `keep_resident` bytes resident: with a stream of new or redeployed modules, RSS climbed by
+/// that much per module up to `pool_instances` slots (issue 10, `fgs-runtime/tests/
+/// hostile_rss.rs`). With 0 the slots in use over the process's life are as many as the most
+/// instances alive at once; a module still finds its own slot first while no other module
+/// took it (least recently used goes first).
+const MAX_UNUSED_WARM_SLOTS: u32 = 0;
+
 /// Which instance allocator the engine ended up with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allocator {
@@ -115,6 +125,7 @@ impl ExecutorBuilder {
                     .total_tables(self.pool_instances.saturating_mul(TABLES_PER_SLOT))
                     .linear_memory_keep_resident(self.keep_resident)
                     .table_keep_resident(64 << 10)
+                    .max_unused_warm_slots(MAX_UNUSED_WARM_SLOTS)
                     .pagemap_scan(if pagemap { Enabled::Yes } else { Enabled::No });
                 config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
                 match Engine::new(&config) {

@@ -86,7 +86,8 @@ impl ExecutorBuilder {
     }
 
     /// Bytes of each linear memory kept resident between instances (DESIGN §7: "a few MiB").
-    /// Default 2 MiB.
+    /// Default 2 MiB. The pool reuses a free slot before it takes a never-used one, so at most
+    /// this times the most instances alive at once stays resident (issue 10).
     pub fn keep_resident(mut self, bytes: usize) -> Self {
         self.keep_resident = bytes;
         self

@@ -83,7 +83,7 @@ pub const MAX_LIST_ITEMS: i64 = 400;
 impl Emulator {
     /// Creates a function (seed §5.6.2) and returns its configuration, `func_urn` with
     /// `:latest`. Every field of Table 5-138 is validated (see the module docs for codes).
-    pub fn create_function(&self, req: CreateFunctionRequest) -> Result<FunctionConfig> {
+    pub fn create_function(&self, mut req: CreateFunctionRequest) -> Result<FunctionConfig> {
         let limits = self.limits();
         rules::check_func_name(&req.func_name)?;
         rules::check_package(&req.package)?;
@@ -97,7 +97,8 @@ impl Emulator {
         let user_data = rules::check_user_data("user_data", req.user_data.as_deref(), limits)?;
         rules::check_description(req.description.as_deref())?;
         let func_type = rules::check_func_type(req.func_type.as_deref())?;
-        let file = req.func_code.as_ref().and_then(|c| c.file.as_deref());
+        // Owned: the Base64 text is decoded in its own buffer (see `decode_base64`).
+        let file = req.func_code.take().and_then(|c| c.file);
         let loaded = load_code(
             limits,
             &req.code_type,
@@ -276,7 +277,7 @@ pub(crate) fn load_code(
     code_type: &str,
     code_url: Option<&str>,
     code_filename: Option<&str>,
-    file: Option<&str>,
+    file: Option<String>,
     creating: bool,
 ) -> Result<LoadedCode> {
     let code_url = code_url.filter(|u| !u.trim().is_empty());
@@ -305,20 +306,17 @@ pub(crate) fn load_code(
             "code_url '{url}' is only used with code_type 'obs', not '{code_type}'"
         )));
     }
-    let file = file.map(str::trim).unwrap_or("");
-    let code = if file.is_empty() {
+    let file = file.unwrap_or_default();
+    let code = if file.trim().is_empty() {
         if !creating {
             return Err(ErrorKind::FunctionCodeBlank
                 .with("func_code.file must hold the Base64 code when updating the code"));
         }
         CodePackage::builtin_default()
     } else {
-        let compact: String = file.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|e| {
-                ErrorKind::InvalidFunctionCode.with(format!("func_code.file is not Base64: {e}"))
-            })?;
+        let bytes = decode_base64(file).map_err(|e| {
+            ErrorKind::InvalidFunctionCode.with(format!("func_code.file is not Base64: {e}"))
+        })?;
         let origin = if code_type == "inline" {
             CodeOrigin::Inline
         } else {
@@ -331,6 +329,48 @@ pub(crate) fn load_code(
         code_url: None,
         code_filename: code_filename.map(str::to_owned),
     })
+}
+
+/// Decodes Base64 `text` (standard alphabet, padded; ASCII whitespace such as line breaks is
+/// skipped) in its own buffer: the bytes are shorter than their text, so a code package is
+/// never held twice, as text and as bytes (issue 10, `tests/hostile_rss.rs`).
+fn decode_base64(text: String) -> std::result::Result<Vec<u8>, base64::DecodeError> {
+    use base64::DecodeError;
+    use base64::engine::general_purpose::STANDARD;
+    /// Text decoded at a time: a multiple of 4, so only the last chunk may hold padding.
+    const CHUNK: usize = 4096;
+    let (start, end) = (text.len() - text.trim_start().len(), text.trim_end().len());
+    let mut buf = text.into_bytes();
+    buf.truncate(end);
+    buf.drain(..start);
+    buf.retain(|b| !b.is_ascii_whitespace());
+    let mut chunk = [0u8; CHUNK / 4 * 3];
+    let (mut read, mut written) = (0, 0);
+    while read < buf.len() {
+        let end = (read + CHUNK).min(buf.len());
+        // Offsets in an error count from the start of the (whitespace-free) text.
+        let n = STANDARD
+            .decode_slice(&buf[read..end], &mut chunk)
+            .map_err(|e| match e {
+                base64::DecodeSliceError::DecodeError(e) => match e {
+                    DecodeError::InvalidByte(at, b) => DecodeError::InvalidByte(read + at, b),
+                    DecodeError::InvalidLength(len) => DecodeError::InvalidLength(read + len),
+                    DecodeError::InvalidLastSymbol(at, b) => {
+                        DecodeError::InvalidLastSymbol(read + at, b)
+                    }
+                    DecodeError::InvalidPadding => DecodeError::InvalidPadding,
+                },
+                // A chunk of CHUNK characters decodes to at most CHUNK / 4 * 3 bytes.
+                base64::DecodeSliceError::OutputSliceTooSmall => DecodeError::InvalidPadding,
+            })?;
+        // `written + n <= end * 3 / 4 <= end`: only text already decoded is overwritten.
+        buf[written..written + n].copy_from_slice(&chunk[..n]);
+        written += n;
+        read = end;
+    }
+    buf.truncate(written);
+    buf.shrink_to_fit();
+    Ok(buf)
 }
 
 /// The local path an `obs` `code_url` names: a plain path or a `file://` URL (FSS.1010 else).

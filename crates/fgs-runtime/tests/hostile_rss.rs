@@ -8,23 +8,44 @@
 //! function created and invoked) and after each pass.
 //!
 //! FINDINGS (debug build, 2 shared cores; README "Durability and hostile input"):
-//! - before 22-27 MiB; after each pass 43-66 MiB (2.0-2.5x, so issue 10's 2x is not met
-//!   reliably); no growth from pass to pass (no leak per hostile function).
-//! - A valid module of 10,000 functions is the big one: compiling it takes the process to
-//!   ~85-110 MiB, and that stays resident after its function is deleted. It is freed, not
-//!   kept: with `GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.trim_threshold=131072`
-//!   it is all one 50 MiB `[heap]`, reused by the next compile (three different such modules
-//!   in a row: +0.5-1 MiB each). glibc does not give the freed, fragmented heap back
-//!   (`malloc_trim` would, but needs `unsafe`, which the workspace forbids). It runs outside
-//!   the passes.
-//! - What the emulator did keep: the executor's module cache held every compiled module
-//!   forever, also after the last function using it was deleted (+3.5 MiB per deleted
-//!   10,000-function module). It now holds them weakly (`fgs-executor/src/module.rs`).
-//! - The pooling allocator keeps at most 2 MiB resident per used slot (`keep_resident`),
-//!   bounded by `pool_instances`; the memory bomb's 128 MiB is decommitted when it traps.
-//! - The rest of a pass's growth is transient allocations the allocator keeps: the 6 MiB
-//!   results, validating the 1,000,001-function module refused at create (its bytes are built
-//!   before the baseline: they are the test's, not the emulator's).
+//! - Now (6 runs): before 31-32 MiB, after each pass 54-57 MiB (1.75-1.84x), +0-1 MiB from
+//!   the first pass to the third; after each 10,000-function module 98-104 MiB. Of the
+//!   growth: ~16 MiB is the test thread's glibc arena (freed, kept: the 6 MiB results, the
+//!   module past the function limit), ~3.5 MiB code pages of this binary touched for the
+//!   first time, 2 MiB one pool slot.
+//! - Was (before the two fixes below): after each pass 62, 67, 71 MiB (2.0-2.3x, up to
+//!   2.5x on an earlier machine), +4-5 MiB per pass.
+//! - Pool slots: wasmtime's `max_unused_warm_slots` defaults to 100, so a new module took a
+//!   never-used slot rather than a free one affine to another module, and each slot ever
+//!   used kept `keep_resident` (2 MiB) resident: +2 MiB per pass here (two slots after the
+//!   first pass, six after the third), up to `pool_instances` slots (200 MiB with the default
+//!   100). The executor sets it to 0 (`fgs-executor/src/engine.rs`): the slots used over the
+//!   process's life are as many as the most instances alive at once.
+//! - Inline code: `func_code.file` was copied char by char into a whitespace-free String
+//!   (8 MiB of capacity for the 5.3 MB Base64 of the module past the limit), then decoded
+//!   into a third buffer; it is now decoded in its own buffer (`decode_base64` in
+//!   `fgs-runtime/src/functions.rs`): the first pass grows ~5 MiB less.
+//! - Release build (`cargo test --release`, 5 runs): before 23 MiB, after each pass 45-47
+//!   MiB, 1.96-2.01x: the 2x assertion held in 2 runs and missed by under 1% in 3. The heap
+//!   grows as much as in debug, ~22 MiB, over a baseline 8 MiB smaller (the release binary's
+//!   code). CI builds debug. Levers left: `keep_resident` 1 MiB instead of 2 saves ~1 MiB
+//!   (measured: 45-46 MiB); the first call of `big` (its module compiled) leaves ~3 MiB in
+//!   the glibc arenas of two threads other than the test's (likely wasmtime's parallel
+//!   compilation), which `parallel_compilation(false)` might avoid at the cost of compile
+//!   latency (not tried). Both are left as they are (DESIGN §7).
+//! - glibc keeps freed heap: compiling the 10,000-function module peaks at ~85-110 MiB and
+//!   that stays resident after its function is deleted, reused by the next compile (three
+//!   such modules in a row: +0-1 MiB each). `malloc_trim` would give it back but needs
+//!   `unsafe`, which the workspace forbids. mimalloc (`mimalloc` 0.1.52, v2 and v3) as the
+//!   global allocator was measured and is worse here: before 272-293 MiB (it kept what the
+//!   test freed after parsing its 1,000,001-function WAT), after each pass 86-120 MiB; glibc
+//!   stays.
+//! - The executor's module cache held every compiled module forever (+3.5 MiB per deleted
+//!   10,000-function module); it holds them weakly (`fgs-executor/src/module.rs`). The memory
+//!   bomb's 128 MiB is decommitted when it traps (only `keep_resident` stays).
+//! - The module past the function limit is refused by `wasmparser` at its function section's
+//!   count, before any per-function structure is built; its bytes (and WAT text) are built
+//!   before the baseline: they are the test's, not the emulator's.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -333,13 +354,16 @@ fn rss_after_the_hostile_suite_stays_within_2x_of_before() {
     if before == 0 {
         return; // no /proc
     }
-    // Issue 10 asks for 2x; the debug build measures 2.0-2.5x (see FINDINGS): the bound
-    // asserted is 3x, and that nothing accumulates from pass to pass.
+    // Issue 10: within 2x of before (measured 1.8x, see FINDINGS), and nothing accumulates
+    // from pass to pass (measured +0-1 MiB; +4-5 MiB a pass when the pool took new slots).
     for a in &after {
-        assert!(*a <= 3 * before, "RSS grew from {before} KiB to {a} KiB");
+        assert!(
+            *a <= 2 * before,
+            "RSS grew from {before} KiB to {a} KiB (over 2x)"
+        );
     }
     assert!(
-        after[2] <= after[0] + 16 * 1024,
+        after[2] <= after[0] + 4 * 1024,
         "RSS grows from pass to pass: {after:?} KiB"
     );
     // A deleted huge module is not kept: the second and third reuse what the first freed.

@@ -25,7 +25,7 @@ impl Emulator {
     pub fn update_function_code(
         &self,
         function_urn: &str,
-        req: UpdateFunctionCodeRequest,
+        mut req: UpdateFunctionCodeRequest,
     ) -> Result<FunctionCodeResponse> {
         let urn = self.parse_urn(function_urn)?;
         let limits = self.limits();
@@ -39,7 +39,7 @@ impl Emulator {
             let state = self.inner.state.read();
             updatable(&state, &urn)?;
         }
-        let file = req.func_code.as_ref().and_then(|c| c.file.as_deref());
+        let file = req.func_code.take().and_then(|c| c.file);
         let loaded = load_code(
             limits,
             &req.code_type,

@@ -261,3 +261,37 @@ fn bytes_that_are_not_a_zip_are_fss_1011() {
         assert_refused_everywhere(&bad, "FSS.1011", 400);
     }
 }
+
+/// Inline code arrives as one Base64 line or wrapped in lines (with spaces); both decode to
+/// the same module (issue 10: the usual unwrapped text is decoded without a copy).
+#[test]
+fn inline_base64_decodes_unwrapped_and_wrapped_in_lines() {
+    let (emu, _) = emulator();
+    let code = wat_fixture("echo");
+    let one_line = b64(&code);
+    let wrapped: String = one_line
+        .as_bytes()
+        .chunks(76)
+        .map(|l| format!("  {}\r\n", std::str::from_utf8(l).unwrap()))
+        .collect();
+    let mut digests = Vec::new();
+    for (name, file) in [("one-line", one_line), ("wrapped", wrapped)] {
+        let mut body = create_body(name, &[], json!({}));
+        body["func_code"]["file"] = json!(file);
+        let config = emu
+            .create_function(serde_json::from_value(body).unwrap())
+            .unwrap();
+        digests.push(config.digest.clone());
+        let inv = emu.invoke(&config.func_urn, b"hello").unwrap();
+        assert_eq!(inv.outcome, OutcomeKind::Success, "{name}: {inv:?}");
+        assert_eq!(inv.result, b"hello", "{name}");
+    }
+    assert_eq!(digests[0], digests[1]);
+    // A character that is neither Base64 nor whitespace is still FSS.1011.
+    let mut body = create_body("bad", &[], json!({}));
+    body["func_code"]["file"] = json!(format!("{}*", b64(&code)));
+    let err = emu
+        .create_function(serde_json::from_value(body).unwrap())
+        .unwrap_err();
+    assert_eq!(err.code(), "FSS.1011", "{err}");
+}
