@@ -45,7 +45,8 @@
 //!   give a share `s = cpu / 1000` of one core (an instance runs on one thread, so 1000 or more
 //!   is unthrottled). At every epoch tick while the guest runs, the host pauses the guest's
 //!   thread for `ran * (1 - s) / s`, where `ran` is the wall time the guest ran since its last
-//!   pause, so over a call the guest runs about `s` of the wall time. Tolerance: one tick per
+//!   pause (a pause under 100 us is owed to the next tick instead), so over a call the guest
+//!   runs about `s` of the wall time. Tolerance: one tick per
 //!   slice and the OS scheduler's noise (host calls count as running); the test accepts a
 //!   measured share within 0.4x..1.67x of `s` on a loaded 2-core machine. Manual-tick
 //!   executors never pause.

@@ -223,7 +223,7 @@ impl HostState {
             c.timed_out = true;
             return UpdateDeadline::Interrupt;
         }
-        if self.on_worker && !c.stepped_aside {
+        if self.on_worker && !c.stepped_aside && c.started.elapsed() >= crate::worker::HOLD_LIMIT {
             c.stepped_aside = true;
             crate::worker::step_aside();
         }
@@ -234,18 +234,25 @@ impl HostState {
                 let ran = c.resumed_at.elapsed();
                 let pause = ran.mul_f64((1.0 - share) / share);
                 let left = c.timeout.saturating_sub(c.started.elapsed());
-                if !exec.manual() && !pause.is_zero() {
+                if exec.manual() {
+                    c.resumed_at = Instant::now();
+                } else if pause >= MIN_PAUSE {
                     crate::worker::off_worker(self.on_worker, || {
                         std::thread::sleep(pause.min(left));
                     });
+                    c.resumed_at = Instant::now();
                 }
-                c.resumed_at = Instant::now();
+                // A shorter pause (a call that began just before the tick) is owed, not
+                // slept: `ran` keeps counting from the last resume until the next tick.
                 UpdateDeadline::Continue(1)
             }
             None => UpdateDeadline::Continue(c.timeout_ticks.saturating_sub(ticks).max(1)),
         }
     }
 }
+
+/// The shortest CPU-share pause worth a sleep; shorter ones carry over to the next tick.
+const MIN_PAUSE: Duration = Duration::from_micros(100);
 
 /// The CPU share of `millicores`: one instance runs on one thread, so 1000 millicores (one
 /// core) or more is no throttling.

@@ -16,7 +16,8 @@
 //!   That is what a handler that prints and computes imports. A module importing more (files,
 //!   `poll_oneoff`) runs off the worker as a whole, as do runtime components and WASI
 //!   commands.
-//! - **A guest that keeps running**: at its first epoch tick the call steps aside
+//! - **A guest that keeps running**: at the first epoch tick after [`HOLD_LIMIT`] the call
+//!   steps aside
 //!   ([`step_aside`]) so one long call does not hold the worker's queue; a CPU-share pause
 //!   sleeps off the worker.
 //! - **Waiting for a free instance** under `OverLimit::Wait` and **sub-function calls**
@@ -45,7 +46,11 @@ pub(crate) const PURE: &[&str] = &[
     "sched_yield",
 ];
 
-/// How long a guest that reached its first epoch tick on a worker waits, off the worker, for
+/// How long a call may hold its worker before it steps aside at the next epoch tick (a tick
+/// that falls within a short call, as most are, changes nothing).
+pub(crate) const HOLD_LIMIT: Duration = Duration::from_millis(1);
+
+/// How long a guest that steps aside on a worker waits, off the worker, for
 /// the worker's queue to be taken over by another thread ([`step_aside`]).
 const STEP_ASIDE: Duration = Duration::from_micros(200);
 
