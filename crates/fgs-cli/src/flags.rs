@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// memory and is gone when the server stops.
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// The most projects requests may make: a request naming one more project id is 403
+    /// FSS.0403 (each project has its own scheduler thread and store).
+    #[arg(long, value_name = "N", default_value_t = fgs_runtime::DEFAULT_MAX_PROJECTS)]
+    pub max_projects: usize,
     /// Redeploy a manifest function's code to `latest` when its file or directory changes.
     #[arg(long, requires = "manifest")]
     pub watch: bool,

@@ -26,6 +26,7 @@ struct Settings {
     /// Whether `manifest` is the embedded sample (deployed only into an empty project).
     sample: bool,
     state_dir: Option<std::path::PathBuf>,
+    max_projects: usize,
     watch: bool,
     auth: fgs_http::Auth,
     /// A token the server accepts, for its own requests (the manifest) and the printed curl.
@@ -68,6 +69,7 @@ fn resolve(args: ServeArgs) -> Result<Settings> {
         manifest,
         sample: args.manifest.is_none(),
         state_dir: args.state_dir,
+        max_projects: args.max_projects,
         watch: args.watch,
         auth,
         token,
@@ -127,6 +129,7 @@ async fn serve(s: Settings) -> Result<()> {
         Some(dir) => anyhow!("cannot open the state dir '{}': {e}", dir.display()),
         None => anyhow!("cannot start the emulator: {e}"),
     })?;
+    platform.set_max_projects(s.max_projects);
     let project = platform.default_project_id().to_owned();
     let kept = stored_functions(&platform)?;
     let config = fgs_http::HttpConfig {

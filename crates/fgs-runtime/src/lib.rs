@@ -41,7 +41,7 @@ pub use emulator::{
 };
 pub use fgs_core::{Error, ErrorKind, Result};
 pub use invoke::{InvocationResult, InvocationType, InvokeOptions, OutcomeKind, OverLimit};
-pub use platform::Platform;
+pub use platform::{DEFAULT_MAX_PROJECTS, Platform};
 pub use scheduler::{DELIVERY_LOG_CAPACITY, DeliveredEvent};
 
 /// The README's embedding example, compiled and run as a doctest.

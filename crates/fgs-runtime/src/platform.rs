@@ -8,6 +8,11 @@
 //! instance pool), so a second project costs no second engine; a guest's sub-function call
 //! (seed example 4.4) runs in its caller's project.
 //!
+//! A project is made by the first request that names it, so a platform holds at most
+//! [`DEFAULT_MAX_PROJECTS`] projects (each has its own scheduler thread and, with a state
+//! dir, its own store): a request naming one more is 403 FSS.0403 saying so
+//! ([`Platform::set_max_projects`]; projects restored from a state dir always open).
+//!
 //! With a [`EmulatorBuilder::state_dir`] on the template, each project keeps its state in its
 //! own store under `DIR/projects/<project id>/`, and [`Platform::new`] restores every project
 //! found there (issue 10).
@@ -28,6 +33,7 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
 use fgs_core::Result;
@@ -54,7 +60,13 @@ struct PlatformInner {
     default_project: String,
     cell: Arc<ExecCell>,
     projects: RwLock<BTreeMap<String, Emulator>>,
+    /// The most projects requests may make ([`Platform::set_max_projects`]).
+    max_projects: AtomicUsize,
 }
+
+/// How many projects a [`Platform`] makes at most, unless [`Platform::set_max_projects`] says
+/// otherwise.
+pub const DEFAULT_MAX_PROJECTS: usize = 100;
 
 /// Runs a guest's sub-function call in the caller's project.
 struct PlatformInvoker(Weak<PlatformInner>);
@@ -88,14 +100,21 @@ impl Platform {
                 weak.clone(),
             )))),
             projects: RwLock::new(BTreeMap::new()),
+            max_projects: AtomicUsize::new(DEFAULT_MAX_PROJECTS),
         });
         let platform = Platform { inner };
-        platform.project(&platform.inner.default_project.clone())?;
-        // With a state dir, every project kept there is restored now.
+        platform.open_project(&platform.inner.default_project.clone(), None)?;
+        // With a state dir, every project kept there is restored now (whatever the limit).
         for id in platform.stored_project_ids()? {
-            platform.project(&id)?;
+            platform.open_project(&id, None)?;
         }
         Ok(platform)
+    }
+
+    /// Sets how many projects requests may make (default [`DEFAULT_MAX_PROJECTS`]); projects
+    /// already made stay.
+    pub fn set_max_projects(&self, n: usize) {
+        self.inner.max_projects.store(n, Ordering::Relaxed);
     }
 
     /// The project id of the template (the default project).
@@ -111,8 +130,15 @@ impl Platform {
 
     /// The emulator of project `id`, made on first use. An id that is empty, longer than
     /// 64 characters, or holds anything but ASCII letters, digits, `-` and `_` is 400
-    /// FSS.0400 (it would not fit in a URN).
+    /// FSS.0400 (it would not fit in a URN); a new project beyond the platform's limit
+    /// ([`Platform::set_max_projects`]) is 403 FSS.0403.
     pub fn project(&self, id: &str) -> Result<Emulator> {
+        let max = self.inner.max_projects.load(Ordering::Relaxed);
+        self.open_project(id, Some(max))
+    }
+
+    /// [`Platform::project`], making a new project only while fewer than `max` exist.
+    fn open_project(&self, id: &str, max: Option<usize>) -> Result<Emulator> {
         if let Some(emu) = self.existing(id) {
             return Ok(emu);
         }
@@ -120,6 +146,15 @@ impl Platform {
         let mut projects = self.inner.projects.write();
         if let Some(emu) = projects.get(id) {
             return Ok(emu.clone());
+        }
+        if let Some(max) = max
+            && projects.len() >= max
+        {
+            return Err(fgs_core::ErrorKind::Forbidden.with(format!(
+                "project '{id}' would be project {} of this server, which holds at most {max} \
+                 (`fgs-local serve --max-projects`); use an existing project id",
+                projects.len() + 1
+            )));
         }
         let mut builder = self.inner.template.clone().project_id(id);
         if let Some(seed) = self.inner.seed {

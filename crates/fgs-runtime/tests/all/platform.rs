@@ -65,3 +65,26 @@ fn a_sub_function_call_runs_in_the_callers_project() {
     assert_eq!(inv.outcome, OutcomeKind::FunctionError, "{inv:?}");
     assert!(inv.error_message.unwrap().contains("FSS.1051"));
 }
+
+#[test]
+fn requests_make_at_most_max_projects_and_the_made_ones_stay_usable() {
+    let p = platform();
+    p.set_max_projects(3);
+    let a = p.project("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").unwrap();
+    p.project("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").unwrap();
+    // The default project is the first of the three.
+    assert_eq!(p.project_ids().len(), 3);
+    let err = p.project("cccccccccccccccccccccccccccccccc").unwrap_err();
+    assert_eq!((err.code(), err.status()), ("FSS.0403", 403), "{err:?}");
+    assert!(err.message().contains("--max-projects"), "{err:?}");
+    assert_eq!(p.project_ids().len(), 3, "a refused project is not made");
+    // Existing projects keep answering; raising the limit admits the new one.
+    assert_eq!(
+        p.project("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .unwrap()
+            .project_id(),
+        a.project_id()
+    );
+    p.set_max_projects(4);
+    assert!(p.project("cccccccccccccccccccccccccccccccc").is_ok());
+}
