@@ -90,6 +90,8 @@ fn main() {
 
     // Ours: the platform `fgs-local serve` builds, with the echo fixture deployed.
     let platform = Platform::new(Emulator::builder()).unwrap();
+    // The create line spreads its functions over projects of 400 (the function quota).
+    platform.set_max_projects(usize::MAX);
     let emu = platform.default_project();
     let file = base64::engine::general_purpose::STANDARD.encode(fixture("echo"));
     let created = emu

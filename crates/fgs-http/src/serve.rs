@@ -2,8 +2,8 @@
 //!
 //! What it adds over `axum::serve`: `TCP_NODELAY` on every connection (a small answer is
 //! sent at once, not held for Nagle's algorithm: the 1-connection latency of the HTTP bench),
-//! the client's address as `axum::extract::ConnectInfo<SocketAddr>` in every request (the
-//! APIG event's `sourceIp`), and a graceful stop: when `shutdown` completes the listener is
+//! the client's address as `axum::extract::ConnectInfo<SocketAddr>` in every APIG request
+//! (the event's `sourceIp`), and a graceful stop: when `shutdown` completes the listener is
 //! closed, idle keep-alive connections are closed, and requests in flight finish before
 //! [`serve`] returns.
 
@@ -46,8 +46,11 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-            req.extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(remote));
+            // Only APIG routes read it (an extension is an allocation per request).
+            if req.uri().path().starts_with(crate::apig::APIG_PREFIX) {
+                req.extensions_mut()
+                    .insert(ConnectInfo::<SocketAddr>(remote));
+            }
             router.clone().call(req)
         });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
