@@ -147,6 +147,12 @@ impl Raw {
 
     /// New store, instance, `load` of the user's code.
     fn instance(&self) -> RawInstance {
+        self.instance_timed(&mut [Duration::ZERO; 2])
+    }
+
+    /// [`Raw::instance`], adding the time of instantiating and of `load` to `phases`.
+    fn instance_timed(&self, phases: &mut [Duration; 2]) -> RawInstance {
+        let t = Instant::now();
         let state = RawState {
             wasi: WasiCtxBuilder::new().build(),
             table: ResourceTable::new(),
@@ -157,10 +163,13 @@ impl Raw {
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(1 << 40);
         let bindings = self.pre.instantiate(&mut store).unwrap();
+        phases[0] += t.elapsed();
+        let t = Instant::now();
         bindings
             .call_load(&mut store, "index.handler", None)
             .unwrap()
             .unwrap();
+        phases[1] += t.elapsed();
         RawInstance { store, bindings }
     }
 }
@@ -264,14 +273,32 @@ fn bench(lang: &Lang, dir: &Path, component: &Path) {
         );
         took
     });
+    let mut phases = Vec::new();
     let base = median_of(51, || {
         let t = Instant::now();
-        let mut r = raw.instance();
+        let mut p = [Duration::ZERO; 2];
+        let mut r = raw.instance_timed(&mut p);
+        let first = Instant::now();
         black_box(r.call(event, context));
         let took = t.elapsed();
+        let first = first.elapsed();
+        let t = Instant::now();
         drop(r);
+        phases.push([p[0], p[1], first, t.elapsed()]);
         took
     });
+    let phase = |i: usize| {
+        let mut v: Vec<Duration> = phases.iter().map(|p| p[i]).collect();
+        v.sort();
+        us(v[v.len() / 2])
+    };
+    println!(
+        "fgs-bench {name:<6} cold    raw phases (medians): instantiate {:.2} us, load {:.2} us, first handle {:.2} us; then dropping the store {:.2} us (not in the line)",
+        phase(0),
+        phase(1),
+        phase(2),
+        phase(3)
+    );
     let target = if name == "python" { 3000.0 } else { 1500.0 };
     println!(
         "fgs-bench {name:<6} cold    raw {:>9.2} us  emulator {:>9.2} us  ratio {:.2}x  (target < {:.1} ms: {})",
