@@ -7,6 +7,7 @@
 
 mod limits;
 mod modules;
+mod seed;
 
 use fgs_lang::Language::Node;
 use fgs_runtime::{Emulator, OutcomeKind};

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use fgs_lang::Language::Node;
 
-use crate::lang::{create, create_dependency, lang_emu, or_skip, text, update_code_with_deps};
+use crate::lang::{create, create_dependency, lang_emu, or_skip, update_code_with_deps};
 
 #[test]
 fn a_missing_handler_function_or_file_is_a_missing_handler() {
@@ -193,31 +193,4 @@ fn a_native_addon_fails_with_an_error_naming_it() {
         message.contains("native addon build/Release/fast.node"),
         "{message}"
     );
-}
-
-#[test]
-fn the_seed_example_3_shape_runs_in_node() {
-    // Seed §4.3's handler (index + helloworld module, returning the event as JSON text),
-    // written for Node.js.
-    let emu = lang_emu(&or_skip!(Node));
-    let urn = create(
-        &emu,
-        Node,
-        "fss_examples_node",
-        &[
-            (
-                "helloworld.js",
-                "exports.printhello = () => console.log('Hello world!');",
-            ),
-            (
-                "index.js",
-                "const helloworld = require('./helloworld');\nexports.handler = function (event, context, callback) {\n  const output = JSON.stringify(event);\n  helloworld.printhello();\n  callback(null, output);\n};\n",
-            ),
-        ],
-        json!({"runtime": "Node.js6.10"}),
-    );
-    let inv = emu.invoke(&urn, br#"{"k": "v", "n": [1, 2]}"#).unwrap();
-    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
-    assert_eq!(text(&inv), r#"{"k":"v","n":[1,2]}"#);
-    assert!(inv.log.unwrap().contains("Hello world!"));
 }
