@@ -15,7 +15,8 @@
 //! Targets (issue 11): warm within 1.5x of raw; cold under 3 ms (Python) and 1.5 ms (Node.js);
 //! first invoke after a code update under 50 ms. A language whose component is not installed
 //! is skipped with a line saying so (install: `bash crates/fgs-lang/install-runtimes.sh`).
-//! Run: `cargo bench -p fgs-benches --bench lang` (`FGS_LANG_ONLY=python` or `node`).
+//! Run: `cargo bench -p fgs-benches --bench lang` (`FGS_LANG_ONLY=python` or `node`;
+//! `FGS_LANG_PROFILE=update` loops the update line for 5 s per language, for `perf record`).
 #![allow(missing_docs)]
 
 use std::collections::BTreeMap;
@@ -360,7 +361,29 @@ fn bench(lang: &Lang, dir: &Path, component: &Path) {
     );
 }
 
+/// `FGS_LANG_PROFILE=update`: only the emulator's update line, in a loop for 5 s, for
+/// `perf record`.
+fn profile_update(lang: &Lang, dir: &Path) {
+    let emu = emulator(lang, dir, None);
+    let (start, mut n) = (Instant::now(), 0usize);
+    while start.elapsed() < Duration::from_secs(5) {
+        n += 1;
+        let req = json!({
+            "code_type": "inline", "code_filename": lang.file,
+            "func_code": {"file": source(lang.hello[n % 2])}
+        });
+        emu.update_function_code("hello", serde_json::from_value(req).unwrap())
+            .unwrap();
+        black_box(emu.invoke("hello", EVENT).unwrap());
+    }
+    println!(
+        "fgs-bench {:<6} profile update: {n} updates and invokes in 5 s",
+        lang.name
+    );
+}
+
 fn main() {
+    let profile = std::env::var("FGS_LANG_PROFILE").ok();
     let only = std::env::var("FGS_LANG_ONLY").ok();
     let dir = runtimes_dir();
     for lang in &LANGS {
@@ -376,6 +399,9 @@ fn main() {
             );
             continue;
         }
-        bench(lang, &dir, &component);
+        match profile.as_deref() {
+            Some("update") => profile_update(lang, &dir),
+            _ => bench(lang, &dir, &component),
+        }
     }
 }
