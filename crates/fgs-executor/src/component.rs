@@ -107,6 +107,12 @@ impl CompiledComponent {
     pub fn digest(&self) -> &str {
         &self.digest
     }
+
+    /// The compiled wasmtime component (for benches that call it with raw wasmtime on the
+    /// executor's engine, beside the executor).
+    pub fn component(&self) -> &Component {
+        &self.component
+    }
 }
 
 /// The components an executor loaded, by path (and size and modification time, so a

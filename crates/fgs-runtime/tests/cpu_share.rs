@@ -12,6 +12,10 @@
 //! interleaved for five rounds, in a rotating order; ratios are taken within a round and the
 //! median round counts.
 //!
+//! Python and Node.js handlers (issue 11) get the same share: a `cpu_work` handler in each
+//! language at cpu=300 against the same at cpu=3400, with the same bounds (skipped without the
+//! language's runtime component unless `FGS_REQUIRE_RUNTIMES=1`).
+//!
 //! It is its own test binary (not in `tests/all`), so that no other test of this crate runs
 //! beside it and loads the cores it measures: cargo runs test binaries one after another.
 
@@ -133,36 +137,62 @@ def handler(event, context):
     return str(units)
 "#;
 
+/// The Node.js handler counting work units for `ms` of wall time (issue 11), on the monotonic
+/// clock (`Date` is the emulator's wall clock, manual here).
+const JS_CPU_WORK: &str = r#"
+exports.handler = (event) => {
+  const end = performance.now() + event.ms;
+  let units = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) units += 1;
+  }
+  return String(units);
+};
+"#;
+
 #[test]
 fn a_python_handler_gets_the_same_cpu_share() {
-    // Issue 11: the limits of wasm handlers hold for Python handlers. Skipped without
-    // python.wasm unless FGS_REQUIRE_RUNTIMES=1 (see tests/all/python).
-    let dir = fgs_lang::default_runtimes_dir(|k| std::env::var_os(k));
-    if dir.installed(fgs_lang::Language::Python).is_none() {
-        assert!(
-            std::env::var_os("FGS_REQUIRE_RUNTIMES").is_none_or(|v| v != "1"),
-            "FGS_REQUIRE_RUNTIMES=1: python.wasm is not installed in {}",
-            dir.path().display()
-        );
-        eprintln!(
-            "skipped: python.wasm is not installed in {}",
-            dir.path().display()
-        );
+    a_language_handler_gets_the_same_cpu_share(
+        fgs_lang::Language::Python,
+        "Python3.9",
+        ("index.py", PY_CPU_WORK),
+    );
+}
+
+#[test]
+fn a_node_handler_gets_the_same_cpu_share() {
+    a_language_handler_gets_the_same_cpu_share(
+        fgs_lang::Language::Node,
+        "Node.js14.18",
+        ("index.js", JS_CPU_WORK),
+    );
+}
+
+/// Issue 11: the limits of wasm handlers hold for Python and Node.js handlers: a `cpu_work`
+/// handler of `lang` at memory_size 128 (cpu=300) does about 0.3 of the work of the same at
+/// 4096 (unthrottled). Skipped without the language's component unless
+/// FGS_REQUIRE_RUNTIMES=1 (see `common::runtimes`).
+fn a_language_handler_gets_the_same_cpu_share(
+    lang: fgs_lang::Language,
+    runtime: &str,
+    (file, code): (&str, &str),
+) {
+    let Some(dir) = common::runtimes(lang) else {
         return;
-    }
+    };
     let emu = emulator_with(
         Emulator::builder()
             .epoch_tick(Duration::from_millis(2))
             .pool_instances(4)
-            .runtimes_dir(dir.path()),
+            .runtimes_dir(&dir),
     )
     .0;
     let create = |name: &str, memory_size: u32| {
-        let code = common::zip_of(&[("index.py", PY_CPU_WORK.as_bytes())]);
+        let code = common::zip_of(&[(file, code.as_bytes())]);
         let config = emu
             .create_function(
                 serde_json::from_value(json!({
-                    "func_name": name, "package": "default", "runtime": "Python3.9",
+                    "func_name": name, "package": "default", "runtime": runtime,
                     "timeout": 10, "handler": "index.handler", "memory_size": memory_size,
                     "code_type": "zip", "code_filename": "index.zip",
                     "func_code": {"file": b64(&code)}
@@ -173,8 +203,8 @@ fn a_python_handler_gets_the_same_cpu_share() {
         work(&emu, &config.func_urn, 5);
         config.func_urn
     };
-    let full = create("py-full", 4096);
-    let small = create("py-small", 128);
+    let full = create("full", 4096);
+    let small = create("small", 128);
     let mut ratios = Vec::new();
     for _ in 0..3 {
         for round in 0..5 {
@@ -195,6 +225,6 @@ fn a_python_handler_gets_the_same_cpu_share() {
     let ratio = ratios[ratios.len() / 2];
     assert!(
         (0.12..=0.5).contains(&ratio),
-        "Python cpu=300 vs cpu=3400 work ratio {ratio:.2} ({ratios:.2?}), expected about 0.30"
+        "{lang} cpu=300 vs cpu=3400 work ratio {ratio:.2} ({ratios:.2?}), expected about 0.30"
     );
 }

@@ -1,6 +1,7 @@
 //! Integration tests of `fgs-runtime`, all through the public API (one test binary).
 
 mod common;
+mod lang;
 
 mod aliases;
 mod async_config;

@@ -7,91 +7,22 @@
 
 mod limits;
 mod modules;
+mod seed;
 
-use std::path::PathBuf;
-
+use fgs_lang::Language::Node;
 use fgs_runtime::{Emulator, OutcomeKind};
 use serde_json::{Value, json};
 
-use crate::common::{assert_code, b64, emulator_with, zip_of};
-
-/// The runtimes dir holding `node.wasm`, or `None` (after printing why the test is skipped);
-/// panics instead when `FGS_REQUIRE_RUNTIMES=1`.
-pub fn node_runtimes() -> Option<PathBuf> {
-    let dir = fgs_lang::default_runtimes_dir(|k| std::env::var_os(k));
-    if dir.installed(fgs_lang::Language::Node).is_some() {
-        return Some(dir.path().to_path_buf());
-    }
-    let message = format!(
-        "node.wasm is not installed in {} (run `bash crates/fgs-lang/install-runtimes.sh`)",
-        dir.path().display()
-    );
-    if std::env::var_os("FGS_REQUIRE_RUNTIMES").is_some_and(|v| v == "1") {
-        panic!("FGS_REQUIRE_RUNTIMES=1: {message}");
-    }
-    eprintln!("skipped: {message}");
-    None
-}
-
-/// The runtimes dir, or return from the test (skipped).
-macro_rules! node_or_skip {
-    () => {
-        match $crate::node::node_runtimes() {
-            Some(dir) => dir,
-            None => return,
-        }
-    };
-}
-pub(crate) use node_or_skip;
-
-/// An emulator on the manual clock and manual epoch that finds its runtimes in `dir`.
-pub fn js_emu(dir: &PathBuf) -> Emulator {
-    emulator_with(
-        Emulator::builder()
-            .manual_epoch()
-            .pool_instances(16)
-            .runtimes_dir(dir),
-    )
-    .0
-}
-
-/// Creates a `Node.js14.18` function `name` whose ZIP holds `files`, with `extra` create
-/// fields. Returns the unqualified URN.
-pub fn create_js(emu: &Emulator, name: &str, files: &[(&str, &str)], extra: Value) -> String {
-    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
-    let mut body = json!({
-        "func_name": name,
-        "package": "default",
-        "runtime": "Node.js14.18",
-        "handler": "index.handler",
-        "memory_size": 128,
-        "timeout": 3,
-        "code_type": "zip",
-        "code_filename": "index.zip",
-        "func_code": {"file": b64(&zip_of(&files))}
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let config = emu
-        .create_function(serde_json::from_value(body).unwrap())
-        .unwrap();
-    config.func_urn.trim_end_matches(":latest").to_owned()
-}
-
-/// The result as text.
-pub fn text(inv: &fgs_runtime::InvocationResult) -> String {
-    String::from_utf8_lossy(&inv.result).into_owned()
-}
+use crate::common::{assert_code, b64, emulator_with};
+use crate::lang::{create, lang_emu, or_skip, text};
 
 const HELLO: &str =
     "exports.handler = async (event, context) => ({ hello: event.name || 'world' });\n";
 
 #[test]
 fn an_async_hello_handler_answers_sync_with_its_resolved_value_as_json() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(&emu, "hello", &[("index.js", HELLO)], json!({}));
+    let emu = lang_emu(&or_skip!(Node));
+    let urn = create(&emu, Node, "hello", &[("index.js", HELLO)], json!({}));
     let inv = emu.invoke(&urn, br#"{"name": "fgs"}"#).unwrap();
     assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
     assert_eq!(text(&inv), r#"{"hello":"fgs"}"#);
@@ -104,9 +35,8 @@ fn an_async_hello_handler_answers_sync_with_its_resolved_value_as_json() {
 
 #[test]
 fn a_hello_handler_runs_async_and_its_record_succeeds() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(&emu, "hello-async", &[("index.js", HELLO)], json!({}));
+    let emu = lang_emu(&or_skip!(Node));
+    let urn = create(&emu, Node, "hello-async", &[("index.js", HELLO)], json!({}));
     let id = emu
         .invoke_async(&urn, json!({"name": "queued"}))
         .unwrap()
@@ -122,8 +52,7 @@ fn a_hello_handler_runs_async_and_its_record_succeeds() {
 
 #[test]
 fn sync_return_callback_and_inline_source_on_every_node_runtime() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let styles = [
         (
             "exports.handler = (event, context) => 'plain text';",
@@ -164,8 +93,7 @@ fn sync_return_callback_and_inline_source_on_every_node_runtime() {
 
 #[test]
 fn the_context_has_the_platform_getters_and_a_logger_into_the_log() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let code = r#"
 exports.handler = (event, context) => {
   const log = context.getLogger();
@@ -189,8 +117,9 @@ exports.handler = (event, context) => {
   };
 };
 "#;
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "getters",
         &[("index.js", code)],
         json!({"memory_size": 256, "user_data": "{\"GREETING\":\"hi\"}"}),
@@ -227,8 +156,7 @@ exports.handler = (event, context) => {
 
 #[test]
 fn the_initializer_runs_once_per_instance_before_the_first_call() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let code = r#"
 const state = { inits: 0, calls: 0 };
 exports.init = (context, callback) => {
@@ -238,8 +166,9 @@ exports.init = (context, callback) => {
 };
 exports.handler = async () => { state.calls += 1; return state; };
 "#;
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "initialized",
         &[("index.js", code)],
         json!({"initializer_handler": "index.init", "initializer_timeout": 5}),
@@ -261,11 +190,11 @@ exports.handler = async () => { state.calls += 1; return state; };
 
 #[test]
 fn a_failing_initializer_is_an_initializer_failure_with_its_stack() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let code = "exports.init = async () => {\n  throw new Error('no config');\n};\nexports.handler = () => 1;\n";
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "bad-init",
         &[("index.js", code)],
         json!({"initializer_handler": "index.init", "initializer_timeout": 5}),
@@ -281,10 +210,9 @@ fn a_failing_initializer_is_an_initializer_failure_with_its_stack() {
 
 #[test]
 fn a_throw_or_rejection_is_a_function_error_with_its_stack_in_the_log() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let code = "exports.handler = async (event) => {\n  if (event.bad) throw new TypeError('bad input');\n  return event.n * 2;\n};\n";
-    let urn = create_js(&emu, "throws", &[("index.js", code)], json!({}));
+    let urn = create(&emu, Node, "throws", &[("index.js", code)], json!({}));
     let inv = emu.invoke(&urn, br#"{"bad": true}"#).unwrap();
     assert_eq!(inv.outcome, OutcomeKind::FunctionError, "{inv:?}");
     assert_eq!(
@@ -298,8 +226,9 @@ fn a_throw_or_rejection_is_a_function_error_with_its_stack_in_the_log() {
     assert_eq!(ok.outcome, OutcomeKind::Success);
     assert!(!ok.cold_start);
     assert_eq!(text(&ok), "42");
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "cb-error",
         &[(
             "index.js",
@@ -325,7 +254,7 @@ fn without_the_runtime_a_node_function_answers_503_saying_what_to_run() {
             .runtimes_dir(empty.path()),
     )
     .0;
-    let urn = create_js(&emu, "no-runtime", &[("index.js", HELLO)], json!({}));
+    let urn = create(&emu, Node, "no-runtime", &[("index.js", HELLO)], json!({}));
     let result = emu.invoke(&urn, b"{}");
     let message = result.as_ref().unwrap_err().message().to_owned();
     assert_code(result, "FSS.0503", 503);

@@ -4,14 +4,16 @@
 use fgs_runtime::OutcomeKind;
 use serde_json::{Value, json};
 
-use super::{create_js, js_emu, node_or_skip, text};
+use fgs_lang::Language::Node;
+
+use crate::lang::{create, create_dependency, lang_emu, or_skip, update_code_with_deps};
 
 #[test]
 fn a_missing_handler_function_or_file_is_a_missing_handler() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(
+    let emu = lang_emu(&or_skip!(Node));
+    let urn = create(
         &emu,
+        Node,
         "nofunc",
         &[("index.js", "exports.other = () => 1;")],
         json!({"handler": "index.nothere"}),
@@ -23,8 +25,9 @@ fn a_missing_handler_function_or_file_is_a_missing_handler() {
         message.contains("index.nothere is undefined or not exported"),
         "{message}"
     );
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "nofile",
         &[("other.js", "exports.handler = () => 1;")],
         json!({"handler": "main.handler"}),
@@ -37,10 +40,10 @@ fn a_missing_handler_function_or_file_is_a_missing_handler() {
 
 #[test]
 fn a_syntax_error_or_a_missing_dependency_fails_the_load_and_says_why() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(
+    let emu = lang_emu(&or_skip!(Node));
+    let urn = create(
         &emu,
+        Node,
         "syntax",
         &[("index.js", "exports.handler = (e) => {\n  return {;\n};\n")],
         json!({}),
@@ -48,8 +51,9 @@ fn a_syntax_error_or_a_missing_dependency_fails_the_load_and_says_why() {
     let inv = emu.invoke(&urn, b"{}").unwrap();
     assert_ne!(inv.outcome, OutcomeKind::Success, "{inv:?}");
     assert!(inv.error_message.unwrap().contains("SyntaxError"));
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "missing-dep",
         &[(
             "index.js",
@@ -68,16 +72,16 @@ fn a_syntax_error_or_a_missing_dependency_fails_the_load_and_says_why() {
 
 #[test]
 fn package_files_json_and_node_modules_packages_are_required() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
+    let emu = lang_emu(&or_skip!(Node));
     let index = r#"
 const util = require('./lib/util');
 const config = require('./config.json');
 const pad = require('left-pad');
 exports.handler = async (event) => ({ shout: util.shout(event.name), padded: pad(event.n, 5, '0'), word: config.word });
 "#;
-    let urn = create_js(
+    let urn = create(
         &emu,
+        Node,
         "requires",
         &[
             ("index.js", index),
@@ -106,11 +110,72 @@ exports.handler = async (event) => ({ shout: util.shout(event.name), padded: pad
 }
 
 #[test]
-fn a_native_addon_fails_with_an_error_naming_it() {
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(
+fn the_functions_dependencies_are_required_from_their_node_modules() {
+    // Dependencies of the dependencies API (seed §5.3) named in `depend_list`, each a ZIP of
+    // `node_modules` (`npm install`, then zip the folder): a package of one dependency
+    // requires a package of another, and the code package's own files win over a
+    // dependency's at the same path.
+    let emu = lang_emu(&or_skip!(Node));
+    let pad = create_dependency(
         &emu,
+        Node,
+        "left-pad",
+        &[
+            (
+                "node_modules/left-pad/package.json",
+                r#"{"name": "left-pad", "main": "./lib/main"}"#,
+            ),
+            (
+                "node_modules/left-pad/lib/main.js",
+                "module.exports = (s, n, c) => String(s).padStart(n, c);",
+            ),
+            ("origin.js", "module.exports = 'dependency';"),
+        ],
+    );
+    let greeter = create_dependency(
+        &emu,
+        Node,
+        "greeter",
+        &[(
+            "node_modules/@acme/greeter/index.js",
+            "const pad = require('left-pad');\nexports.greet = (n) => 'hi ' + pad(n, 5, '.');\n",
+        )],
+    );
+    let urn = create(
+        &emu,
+        Node,
+        "with-deps",
+        &[("index.js", "exports.handler = () => 1;")],
+        json!({}),
+    );
+    let index = r#"
+const { greet } = require('@acme/greeter');
+const pad = require('left-pad');
+exports.handler = async (event) => ({ greeting: greet(event.name), padded: pad(7, 3, '0'), origin: require('./origin') });
+"#;
+    update_code_with_deps(
+        &emu,
+        &urn,
+        &[
+            ("index.js", index),
+            ("origin.js", "module.exports = 'package';"),
+        ],
+        &[pad, greeter],
+    );
+    let inv = emu.invoke(&urn, br#"{"name": "js"}"#).unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&inv.result).unwrap(),
+        json!({"greeting": "hi ...js", "padded": "007", "origin": "package"})
+    );
+}
+
+#[test]
+fn a_native_addon_fails_with_an_error_naming_it() {
+    let emu = lang_emu(&or_skip!(Node));
+    let urn = create(
+        &emu,
+        Node,
         "native",
         &[
             (
@@ -128,31 +193,4 @@ fn a_native_addon_fails_with_an_error_naming_it() {
         message.contains("native addon build/Release/fast.node"),
         "{message}"
     );
-}
-
-#[test]
-fn the_seed_example_3_shape_runs_in_node() {
-    // Seed §4.3's handler (index + helloworld module, returning the event as JSON text),
-    // written for Node.js.
-    let dir = node_or_skip!();
-    let emu = js_emu(&dir);
-    let urn = create_js(
-        &emu,
-        "fss_examples_node",
-        &[
-            (
-                "helloworld.js",
-                "exports.printhello = () => console.log('Hello world!');",
-            ),
-            (
-                "index.js",
-                "const helloworld = require('./helloworld');\nexports.handler = function (event, context, callback) {\n  const output = JSON.stringify(event);\n  helloworld.printhello();\n  callback(null, output);\n};\n",
-            ),
-        ],
-        json!({"runtime": "Node.js6.10"}),
-    );
-    let inv = emu.invoke(&urn, br#"{"k": "v", "n": [1, 2]}"#).unwrap();
-    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
-    assert_eq!(text(&inv), r#"{"k":"v","n":[1,2]}"#);
-    assert!(inv.log.unwrap().contains("Hello world!"));
 }

@@ -1,12 +1,14 @@
 //! The limits hold for Python handlers as for wasm handlers (issue 11): memory from
-//! `memory_size`, `timeout` (the instance discarded), max instances.
+//! `memory_size`, `timeout` (the instance discarded), initializer timeout, max instances. The
+//! checks are shared with Node.js (`crate::lang`); the CPU share is `tests/cpu_share.rs`.
 
-use fgs_runtime::OutcomeKind;
+use fgs_lang::Language::Python;
 use serde_json::json;
 
-use super::{create_py, py_emu, runtimes_or_skip, text};
-use crate::common::assert_code;
-use crate::invoke::{set_max_instances, ticking, wait_running};
+use crate::lang::{
+    assert_initializer_timeout, assert_max_instances, assert_out_of_memory_then_recovers,
+    assert_timeout_then_recovers, create, lang_emu, or_skip,
+};
 
 const HUNGRY: &str = r#"
 def handler(event, context):
@@ -27,79 +29,42 @@ def handler(event, context):
 
 #[test]
 fn an_allocation_loop_ends_as_out_of_memory_and_the_next_call_works() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "hungry", &[("index.py", HUNGRY)], json!({}));
-    let inv = emu.invoke(&urn, br#"{"hungry": true}"#).unwrap();
-    assert_eq!(inv.outcome, OutcomeKind::OutOfMemory, "{inv:?}");
-    assert!(
-        inv.memory_used_bytes <= 128 << 20,
-        "{} bytes",
-        inv.memory_used_bytes
-    );
-    let next = emu.invoke(&urn, b"{}").unwrap();
-    assert_eq!(next.outcome, OutcomeKind::Success, "{next:?}");
-    assert!(
-        next.cold_start,
-        "the instance that ran out of memory was discarded"
-    );
-    assert_eq!(text(&next), "fed");
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(&emu, Python, "hungry", &[("index.py", HUNGRY)], json!({}));
+    assert_out_of_memory_then_recovers(&emu, &urn);
 }
 
 #[test]
 fn an_infinite_loop_times_out_and_the_next_call_works() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "spin", &[("index.py", SPIN)], json!({"timeout": 3}));
-    // Warm first: the ticks then only count the looping call.
-    assert_eq!(text(&emu.invoke(&urn, b"{}").unwrap()), "done");
-    let inv = ticking(&emu, || emu.invoke(&urn, br#"{"spin": true}"#).unwrap());
-    assert_eq!(inv.outcome, OutcomeKind::Timeout, "{inv:?}");
-    assert_eq!(
-        inv.error_message.as_deref(),
-        Some("function timed out after 3000 ms")
-    );
-    let next = emu.invoke(&urn, b"{}").unwrap();
-    assert_eq!(next.outcome, OutcomeKind::Success, "{next:?}");
-    assert!(next.cold_start, "the timed-out instance was discarded");
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(&emu, Python, "spin", &[("index.py", SPIN)], json!({}));
+    assert_timeout_then_recovers(&emu, &urn);
 }
 
 #[test]
 fn an_initializer_that_loops_ends_as_an_initializer_timeout() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let code =
         "def init(context):\n    while True:\n        pass\n\ndef handler(e, c):\n    return 1\n";
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "slow-init",
         &[("index.py", code)],
         json!({"initializer_handler": "index.init", "initializer_timeout": 1}),
     );
-    let inv = ticking(&emu, || emu.invoke(&urn, b"{}").unwrap());
-    assert_eq!(inv.outcome, OutcomeKind::InitializerTimeout, "{inv:?}");
-    assert_eq!(
-        inv.error_message.as_deref(),
-        Some("initializer timed out after 1000 ms")
-    );
+    assert_initializer_timeout(&emu, &urn);
 }
 
 #[test]
 fn max_instances_rejects_a_call_beyond_the_limit() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "busy", &[("index.py", SPIN)], json!({"timeout": 900}));
-    set_max_instances(&emu, &urn, 1);
-    std::thread::scope(|s| {
-        let running = s.spawn(|| emu.invoke(&urn, br#"{"spin": true}"#).unwrap());
-        wait_running(&emu, &urn, 1);
-        assert_code(emu.invoke(&urn, b"{}"), "FSS.0429", 429);
-        ticking(&emu, || {
-            while !running.is_finished() {
-                std::thread::yield_now();
-            }
-        });
-        assert_eq!(running.join().unwrap().outcome, OutcomeKind::Timeout);
-    });
-    assert_eq!(text(&emu.invoke(&urn, b"{}").unwrap()), "done");
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(
+        &emu,
+        Python,
+        "busy",
+        &[("index.py", SPIN)],
+        json!({"timeout": 900}),
+    );
+    assert_max_instances(&emu, &urn);
 }

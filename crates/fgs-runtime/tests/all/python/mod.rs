@@ -8,81 +8,12 @@
 mod limits;
 mod seed;
 
-use std::path::{Path, PathBuf};
-
+use fgs_lang::Language::Python;
 use fgs_runtime::{Emulator, OutcomeKind};
 use serde_json::{Value, json};
 
 use crate::common::{assert_code, b64, emulator_with, zip_of};
-
-/// The runtimes dir holding `python.wasm`, or `None` (after printing why the test is
-/// skipped); panics instead when `FGS_REQUIRE_RUNTIMES=1`.
-pub fn python_runtimes() -> Option<PathBuf> {
-    let dir = fgs_lang::default_runtimes_dir(|k| std::env::var_os(k));
-    if dir.installed(fgs_lang::Language::Python).is_some() {
-        return Some(dir.path().to_path_buf());
-    }
-    let message = format!(
-        "python.wasm is not installed in {} (run `bash crates/fgs-lang/install-runtimes.sh`)",
-        dir.path().display()
-    );
-    if std::env::var_os("FGS_REQUIRE_RUNTIMES").is_some_and(|v| v == "1") {
-        panic!("FGS_REQUIRE_RUNTIMES=1: {message}");
-    }
-    eprintln!("skipped: {message}");
-    None
-}
-
-/// The runtimes dir, or return from the test (skipped).
-macro_rules! runtimes_or_skip {
-    () => {
-        match $crate::python::python_runtimes() {
-            Some(dir) => dir,
-            None => return,
-        }
-    };
-}
-pub(crate) use runtimes_or_skip;
-
-/// An emulator on the manual clock and manual epoch that finds its runtimes in `dir`.
-pub fn py_emu(dir: &Path) -> Emulator {
-    emulator_with(
-        Emulator::builder()
-            .manual_epoch()
-            .pool_instances(16)
-            .runtimes_dir(dir),
-    )
-    .0
-}
-
-/// Creates a `Python3.9` function `name` whose ZIP holds `files`, with `extra` create fields.
-/// Returns the unqualified URN.
-pub fn create_py(emu: &Emulator, name: &str, files: &[(&str, &str)], extra: Value) -> String {
-    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
-    let mut body = json!({
-        "func_name": name,
-        "package": "default",
-        "runtime": "Python3.9",
-        "handler": "index.handler",
-        "memory_size": 128,
-        "timeout": 3,
-        "code_type": "zip",
-        "code_filename": "index.zip",
-        "func_code": {"file": b64(&zip_of(&files))}
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let config = emu
-        .create_function(serde_json::from_value(body).unwrap())
-        .unwrap();
-    config.func_urn.trim_end_matches(":latest").to_owned()
-}
-
-/// The result as text.
-pub fn text(inv: &fgs_runtime::InvocationResult) -> String {
-    String::from_utf8_lossy(&inv.result).into_owned()
-}
+use crate::lang::{create, create_dependency, lang_emu, or_skip, text, update_code_with_deps};
 
 const HELLO: &str = r#"
 def handler(event, context):
@@ -91,9 +22,8 @@ def handler(event, context):
 
 #[test]
 fn a_hello_handler_answers_sync_with_its_return_value_as_json() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "hello", &[("index.py", HELLO)], json!({}));
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(&emu, Python, "hello", &[("index.py", HELLO)], json!({}));
     let inv = emu.invoke(&urn, br#"{"name": "fgs"}"#).unwrap();
     assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
     assert_eq!(text(&inv), r#"{"hello": "fgs"}"#);
@@ -106,9 +36,14 @@ fn a_hello_handler_answers_sync_with_its_return_value_as_json() {
 
 #[test]
 fn a_hello_handler_runs_async_and_its_record_succeeds() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "hello-async", &[("index.py", HELLO)], json!({}));
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(
+        &emu,
+        Python,
+        "hello-async",
+        &[("index.py", HELLO)],
+        json!({}),
+    );
     let id = emu
         .invoke_async(&urn, json!({"name": "queued"}))
         .unwrap()
@@ -126,8 +61,7 @@ fn a_hello_handler_runs_async_and_its_record_succeeds() {
 
 #[test]
 fn inline_source_runs_as_the_file_the_handler_names() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let body = json!({
         "func_name": "inline", "package": "default", "runtime": "Python3.6",
         "handler": "index.handler", "memory_size": 128, "timeout": 3,
@@ -146,8 +80,7 @@ fn inline_source_runs_as_the_file_the_handler_names() {
 
 #[test]
 fn the_context_has_the_platform_getters_and_a_logger_into_the_log() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let code = r#"
 def handler(event, context):
     log = context.getLogger()
@@ -169,8 +102,9 @@ def handler(event, context):
         "package": context.getPackage(),
     }
 "#;
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "getters",
         &[("index.py", code)],
         json!({"memory_size": 256, "user_data": "{\"GREETING\":\"hi\"}"}),
@@ -206,8 +140,7 @@ def handler(event, context):
 
 #[test]
 fn the_initializer_runs_once_per_instance_before_the_first_call() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let code = r#"
 state = {"inits": 0, "calls": 0}
 
@@ -219,8 +152,9 @@ def handler(event, context):
     state["calls"] += 1
     return state
 "#;
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "initialized",
         &[("index.py", code)],
         json!({"initializer_handler": "index.init", "initializer_timeout": 5}),
@@ -242,11 +176,11 @@ def handler(event, context):
 
 #[test]
 fn a_failing_initializer_is_an_initializer_failure_with_its_traceback() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let code = "def init(context):\n    raise RuntimeError('no config')\n\ndef handler(e, c):\n    return 1\n";
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "bad-init",
         &[("index.py", code)],
         json!({"initializer_handler": "index.init", "initializer_timeout": 5}),
@@ -262,10 +196,9 @@ fn a_failing_initializer_is_an_initializer_failure_with_its_traceback() {
 
 #[test]
 fn an_exception_is_a_function_error_with_its_traceback_in_the_log() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let code = "def handler(event, context):\n    return 1 / event['d']\n";
-    let urn = create_py(&emu, "raises", &[("index.py", code)], json!({}));
+    let urn = create(&emu, Python, "raises", &[("index.py", code)], json!({}));
     let inv = emu.invoke(&urn, br#"{"d": 0}"#).unwrap();
     assert_eq!(inv.outcome, OutcomeKind::FunctionError, "{inv:?}");
     assert_eq!(
@@ -284,10 +217,10 @@ fn an_exception_is_a_function_error_with_its_traceback_in_the_log() {
 
 #[test]
 fn a_missing_handler_function_or_file_is_a_missing_handler() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(
         &emu,
+        Python,
         "nofunc",
         &[("index.py", HELLO)],
         json!({"handler": "index.nothere"}),
@@ -298,8 +231,9 @@ fn a_missing_handler_function_or_file_is_a_missing_handler() {
         inv.error_message.as_deref(),
         Some("handler not found: module index has no function nothere for handler index.nothere")
     );
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "nofile",
         &[("other.py", HELLO)],
         json!({"handler": "main.handler"}),
@@ -314,8 +248,7 @@ fn a_missing_handler_function_or_file_is_a_missing_handler() {
 
 #[test]
 fn modules_and_packages_of_the_code_package_import_and_native_extensions_are_named() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
+    let emu = lang_emu(&or_skip!(Python));
     let index = r#"
 import helper
 from lib.util import double
@@ -324,8 +257,9 @@ from lib import VERSION
 def handler(event, context):
     return {"greeting": helper.greet(event["name"]), "double": double(21), "version": VERSION}
 "#;
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "imports",
         &[
             ("index.py", index),
@@ -341,8 +275,9 @@ def handler(event, context):
         serde_json::from_slice::<Value>(&inv.result).unwrap(),
         json!({"greeting": "hi py", "double": 42, "version": "1.0"})
     );
-    let urn = create_py(
+    let urn = create(
         &emu,
+        Python,
         "native",
         &[
             (
@@ -363,6 +298,73 @@ def handler(event, context):
 }
 
 #[test]
+fn the_functions_dependencies_import_like_modules_of_the_package() {
+    // Dependencies of the dependencies API (seed §5.3) named in `depend_list`: a ZIP of
+    // modules at its root (`pip install -t`) or under `python/`; the code package's own
+    // files win over a dependency's at the same path, and a native extension in a dependency
+    // is named.
+    let emu = lang_emu(&or_skip!(Python));
+    let textkit = create_dependency(
+        &emu,
+        Python,
+        "textkit",
+        &[
+            (
+                "textkit/__init__.py",
+                "from textkit.case import shout\nVERSION = '2.0'\n",
+            ),
+            (
+                "textkit/case.py",
+                "def shout(s):\n    return s.upper() + '!'\n",
+            ),
+            ("origin.py", "WHO = 'dependency'\n"),
+        ],
+    );
+    let mathkit = create_dependency(
+        &emu,
+        Python,
+        "mathkit",
+        &[
+            ("python/mathkit.py", "def double(x):\n    return 2 * x\n"),
+            ("fastjson.cpython-39-x86_64-linux-gnu.so", "\x7fELF"),
+        ],
+    );
+    let urn = create(&emu, Python, "with-deps", &[("index.py", HELLO)], json!({}));
+    let index = r#"
+import mathkit
+import origin
+import textkit
+
+def handler(event, context):
+    if event.get("native"):
+        import fastjson
+    return {"shout": textkit.shout(event["name"]), "version": textkit.VERSION,
+            "double": mathkit.double(21), "origin": origin.WHO}
+"#;
+    update_code_with_deps(
+        &emu,
+        &urn,
+        &[("index.py", index), ("origin.py", "WHO = 'package'\n")],
+        &[textkit, mathkit],
+    );
+    let inv = emu.invoke(&urn, br#"{"name": "py"}"#).unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&inv.result).unwrap(),
+        json!({"shout": "PY!", "version": "2.0", "double": 42, "origin": "package"})
+    );
+    let inv = emu
+        .invoke(&urn, br#"{"name": "py", "native": true}"#)
+        .unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::FunctionError, "{inv:?}");
+    let message = inv.error_message.unwrap();
+    assert!(
+        message.contains("native extension module 'fastjson'"),
+        "{message}"
+    );
+}
+
+#[test]
 fn without_the_runtime_a_python_function_answers_503_saying_what_to_run() {
     let empty = tempfile::tempdir().unwrap();
     let emu = emulator_with(
@@ -372,7 +374,13 @@ fn without_the_runtime_a_python_function_answers_503_saying_what_to_run() {
             .runtimes_dir(empty.path()),
     )
     .0;
-    let urn = create_py(&emu, "no-runtime", &[("index.py", HELLO)], json!({}));
+    let urn = create(
+        &emu,
+        Python,
+        "no-runtime",
+        &[("index.py", HELLO)],
+        json!({}),
+    );
     let result = emu.invoke(&urn, b"{}");
     let message = result.as_ref().unwrap_err().message().to_owned();
     assert_code(result, "FSS.0503", 503);
@@ -386,9 +394,8 @@ fn without_the_runtime_a_python_function_answers_503_saying_what_to_run() {
 
 #[test]
 fn a_code_update_runs_the_new_code_on_the_next_call_without_building_anything() {
-    let dir = runtimes_or_skip!();
-    let emu = py_emu(&dir);
-    let urn = create_py(&emu, "updated", &[("index.py", HELLO)], json!({}));
+    let emu = lang_emu(&or_skip!(Python));
+    let urn = create(&emu, Python, "updated", &[("index.py", HELLO)], json!({}));
     assert_eq!(
         text(&emu.invoke(&urn, b"{}").unwrap()),
         r#"{"hello": "world"}"#
