@@ -6,6 +6,7 @@ mod common;
 mod apig;
 mod deploy;
 mod invoke;
+mod lang;
 mod serve;
 mod state_dir;
 mod watch;
