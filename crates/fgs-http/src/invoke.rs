@@ -9,13 +9,15 @@
 //! of the last 4 KB of log is in `X-Cff-Log` (and v1's `log`).
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 use base64::Engine as _;
 use fgs_runtime::{InvocationResult, InvokeOptions};
+use serde::Serialize;
 
 use crate::App;
 use crate::error::ApiError;
@@ -39,6 +41,14 @@ pub(crate) fn routes() -> Router<App> {
     build(table())
 }
 
+/// The header names of sync invoke, made once (a name given as text is parsed and validated
+/// on every lookup or insert).
+const REQUEST_VERSION: HeaderName = HeaderName::from_static("x-cff-request-version");
+const LOG_TYPE: HeaderName = HeaderName::from_static("x-cff-log-type");
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-cff-request-id");
+const INVOKE_SUMMARY: HeaderName = HeaderName::from_static("x-cff-invoke-summary");
+const LOG: HeaderName = HeaderName::from_static("x-cff-log");
+
 /// The request headers sync invoke reads (§5.1.1), read in place (no copy of the header map).
 struct InvokeHeaders {
     /// `X-CFF-Request-Version: v1`.
@@ -51,7 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for InvokeHeaders {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let is = |name: &str, value: &str| {
+        let is = |name: &HeaderName, value: &str| {
             parts
                 .headers
                 .get(name)
@@ -59,8 +69,8 @@ impl<S: Send + Sync> FromRequestParts<S> for InvokeHeaders {
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case(value))
         };
         Ok(InvokeHeaders {
-            v1: is("x-cff-request-version", "v1"),
-            tail: is("x-cff-log-type", "tail"),
+            v1: is(&REQUEST_VERSION, "v1"),
+            tail: is(&LOG_TYPE, "tail"),
         })
     }
 }
@@ -128,34 +138,47 @@ fn render(mut inv: InvocationResult, v1: bool) -> Response {
     };
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&inv.request_id) {
-        h.insert("x-cff-request-id", v);
+        h.insert(REQUEST_ID, v);
     }
-    if let Ok(v) = HeaderValue::try_from(summary(&inv)) {
-        h.insert("x-cff-invoke-summary", v);
+    if let Ok(v) = serde_json::to_vec(&Summary::of(&inv))
+        .map_err(drop)
+        .and_then(|b| HeaderValue::from_maybe_shared(Bytes::from(b)).map_err(drop))
+    {
+        h.insert(INVOKE_SUMMARY, v);
     }
     if let Some(v) = log_b64.and_then(|l| HeaderValue::from_str(&l).ok()) {
-        h.insert("x-cff-log", v);
+        h.insert(LOG, v);
     }
     resp
 }
 
 /// The `X-Cff-Invoke-Summary` JSON: duration and billed duration in ms, memory size and
-/// peak in MB, cold start, outcome, version. Written directly (no JSON tree per request).
-fn summary(inv: &InvocationResult) -> String {
-    use std::fmt::Write as _;
-    let version = serde_json::to_string(&inv.version).unwrap_or_else(|_| "\"\"".into());
-    let mut s = String::with_capacity(160);
-    let _ = write!(
-        s,
-        r#"{{"duration":{},"billingDuration":{},"memorySize":{},"maxMemoryUsed":{},"coldStart":{},"outcome":"{}","version":{version}}}"#,
-        inv.duration.as_secs_f64() * 1000.0,
-        inv.billed_duration.as_millis() as u64,
-        inv.memory_size_mb,
-        inv.memory_used_bytes.div_ceil(1024 * 1024),
-        inv.cold_start,
-        inv.outcome.name(),
-    );
-    s
+/// peak in MB, cold start, outcome, version (serialized straight from this struct: no JSON
+/// tree and no `core::fmt` float formatting per request).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary<'a> {
+    duration: f64,
+    billing_duration: u64,
+    memory_size: u32,
+    max_memory_used: u64,
+    cold_start: bool,
+    outcome: &'static str,
+    version: &'a str,
+}
+
+impl<'a> Summary<'a> {
+    fn of(inv: &'a InvocationResult) -> Self {
+        Summary {
+            duration: inv.duration.as_secs_f64() * 1000.0,
+            billing_duration: inv.billed_duration.as_millis() as u64,
+            memory_size: inv.memory_size_mb,
+            max_memory_used: inv.memory_used_bytes.div_ceil(1024 * 1024),
+            cold_start: inv.cold_start,
+            outcome: inv.outcome.name(),
+            version: &inv.version,
+        }
+    }
 }
 
 /// The media type of a v0 result: JSON when it parses as JSON, else text or bytes.
