@@ -38,8 +38,8 @@ pub(crate) struct CallState {
     /// (buffer reused across calls) while the guest has not read all of it.
     pub(crate) context_json: Vec<u8>,
     pub(crate) context_pending: bool,
-    /// The call already stepped off its worker once (`crate::worker::step_aside`).
-    pub(crate) stepped_aside: bool,
+    /// How many times the call stepped off its worker (`crate::worker::step_aside`).
+    pub(crate) step_asides: u8,
 }
 
 impl CallState {
@@ -59,7 +59,7 @@ impl CallState {
             invoke_response: Vec::new(),
             context_json: Vec::new(),
             context_pending: false,
-            stepped_aside: false,
+            step_asides: 0,
         }
     }
 }
@@ -178,7 +178,7 @@ impl HostState {
             None
         };
         c.context_pending = false;
-        c.stepped_aside = false;
+        c.step_asides = 0;
         if let Some(r) = request {
             c.request.set(r);
         }
@@ -223,8 +223,11 @@ impl HostState {
             c.timed_out = true;
             return UpdateDeadline::Interrupt;
         }
-        if self.on_worker && !c.stepped_aside && c.started.elapsed() >= crate::worker::HOLD_LIMIT {
-            c.stepped_aside = true;
+        if self.on_worker
+            && c.step_asides < crate::worker::STEP_ASIDE_TRIES
+            && c.started.elapsed() >= crate::worker::HOLD_LIMIT
+        {
+            c.step_asides += 1;
             crate::worker::step_aside();
         }
         match c.cpu_share {

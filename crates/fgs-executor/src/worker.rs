@@ -50,9 +50,14 @@ pub(crate) const PURE: &[&str] = &[
 /// that falls within a short call, as most are, changes nothing).
 pub(crate) const HOLD_LIMIT: Duration = Duration::from_millis(1);
 
-/// How long a guest that steps aside on a worker waits, off the worker, for
-/// the worker's queue to be taken over by another thread ([`step_aside`]).
+/// How long a guest that steps aside on a worker waits, off the worker, for the worker's
+/// queue to be taken over by another thread ([`step_aside`]).
 const STEP_ASIDE: Duration = Duration::from_micros(200);
+
+/// How many ticks in a row a long call steps aside: the hand-over cannot be observed, so a
+/// call tries at each of its first ticks past [`HOLD_LIMIT`] (a busy machine may not start
+/// the new thread within one [`STEP_ASIDE`]); at most this many times 200 us per call.
+pub(crate) const STEP_ASIDE_TRIES: u8 = 5;
 
 /// Whether `requested` (the caller says it is on an async worker) can be honoured: only on a
 /// multi-threaded tokio runtime, where `block_in_place` works. Elsewhere the call runs as a
@@ -74,8 +79,8 @@ pub(crate) fn off_worker<R>(on_worker: bool, f: impl FnOnce() -> R) -> R {
 
 /// Lets the worker's other tasks move to another thread while this guest keeps running:
 /// `block_in_place` hands the worker's queue to a new thread, which takes it within
-/// [`STEP_ASIDE`] (if it has not by then, the worker resumes with its queue, and the next
-/// tick's CPU-share pause or blocking WASI call hands it over again).
+/// [`STEP_ASIDE`] (if it has not by then, the worker resumes with its queue and the next
+/// tick tries again, up to [`STEP_ASIDE_TRIES`]; a CPU-share pause hands it over too).
 pub(crate) fn step_aside() {
     tokio::task::block_in_place(|| std::thread::sleep(STEP_ASIDE));
 }
