@@ -344,7 +344,8 @@ impl Emulator {
             request_id = %request_id,
             kind = ?options.invocation_type,
             outcome = outcome.name(),
-            duration_ms = inv.duration.as_secs_f64() * 1000.0,
+            // Microsecond precision, as a person reads it (`0.310`, not `0.30976000000000004`).
+            duration_ms = %format_args!("{:.3}", inv.duration.as_secs_f64() * 1000.0),
             cold = inv.cold_start,
             billed_ms = billed_duration.as_millis() as u64,
             "invocation"
