@@ -217,13 +217,10 @@ impl VersionInner {
             Kind::Component(_) => {
                 crate::worker::off_worker(on_worker, || self.invoke_pooled(req, false))
             }
-            Kind::Handler { in_place, .. } => {
-                if *in_place || !on_worker {
-                    self.invoke_pooled(req, on_worker)
-                } else {
-                    // WASI that waits on the runtime: off the worker as a whole.
-                    tokio::task::block_in_place(|| self.invoke_pooled(req, false))
-                }
+            Kind::Handler { in_place: true, .. } => self.invoke_pooled(req, on_worker),
+            // WASI that waits on the runtime: off the worker as a whole.
+            Kind::Handler { .. } => {
+                crate::worker::off_worker(on_worker, || self.invoke_pooled(req, false))
             }
         }
     }

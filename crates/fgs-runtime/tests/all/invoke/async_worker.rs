@@ -126,32 +126,8 @@ fn outside_a_multi_threaded_runtime_the_option_is_ignored() {
 #[test]
 fn a_guest_reading_files_and_a_wasi_command_run_off_the_worker() {
     let (emu, _) = emu();
-    let dep = emu
-        .create_dependency(
-            serde_json::from_value(json!({
-                "depend_type": "zip",
-                "runtime": "Python3.9",
-                "name": "greetings",
-                "depend_file": crate::common::b64(&crate::common::zip_of(&[(
-                    "data/hello.txt",
-                    b"hello from deps"
-                )]))
-            }))
-            .unwrap(),
-        )
-        .unwrap();
     // `dep_files` imports `path_open` and `fd_read`: the whole call leaves the worker.
-    let reader = create(&emu, "deps", "dep_files", json!({}));
-    emu.update_function_code(
-        &reader,
-        serde_json::from_value(json!({
-            "code_type": "inline",
-            "func_code": {"file": crate::common::b64(&fixture("dep_files"))},
-            "depend_list": [dep.id]
-        }))
-        .unwrap(),
-    )
-    .unwrap();
+    let reader = dep_files_function(&emu, "deps");
     let command = create(&emu, "cmd", "wasi_echo", json!({}));
     let rt = runtime(1);
     let task = rt.spawn(async move {

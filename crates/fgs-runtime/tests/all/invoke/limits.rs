@@ -7,7 +7,6 @@ use fgs_runtime::OutcomeKind;
 use serde_json::json;
 
 use super::*;
-use crate::common::zip_of;
 
 #[test]
 fn warm_calls_reuse_the_instance_and_its_state() {
@@ -152,28 +151,7 @@ fn user_data_keys_are_environment_variables() {
 #[test]
 fn dependency_files_are_readable_and_read_only() {
     let (emu, _) = emu();
-    let dep = emu
-        .create_dependency(
-            serde_json::from_value(json!({
-                "depend_type": "zip",
-                "runtime": "Python3.9",
-                "name": "greetings",
-                "depend_file": b64(&zip_of(&[("data/hello.txt", b"hello from deps")]))
-            }))
-            .unwrap(),
-        )
-        .unwrap();
-    let urn = create(&emu, "deps", "dep_files", json!({}));
-    emu.update_function_code(
-        &urn,
-        serde_json::from_value(json!({
-            "code_type": "inline",
-            "func_code": {"file": b64(&fixture("dep_files"))},
-            "depend_list": [dep.id]
-        }))
-        .unwrap(),
-    )
-    .unwrap();
+    let urn = dep_files_function(&emu, "deps");
     let inv = emu.invoke(&urn, b"data/hello.txt").unwrap();
     assert_eq!(inv.result_text(), "hello from deps", "{inv:?}");
     let inv = emu.invoke(&urn, b"write:data/x.txt").unwrap();

@@ -40,6 +40,34 @@ pub fn create(emu: &Emulator, name: &str, fixture_name: &str, extra: Value) -> S
     crate::hostile::create_code(emu, name, &fixture(fixture_name), extra)
 }
 
+/// Creates `name` running the `dep_files` fixture with a dependency `greetings` that holds
+/// `data/hello.txt` ("hello from deps"). Returns the unqualified URN.
+pub fn dep_files_function(emu: &Emulator, name: &str) -> String {
+    let dep = emu
+        .create_dependency(
+            serde_json::from_value(json!({
+                "depend_type": "zip",
+                "runtime": "Python3.9",
+                "name": "greetings",
+                "depend_file": b64(&crate::common::zip_of(&[("data/hello.txt", b"hello from deps")]))
+            }))
+            .unwrap(),
+        )
+        .unwrap();
+    let urn = create(emu, name, "dep_files", json!({}));
+    emu.update_function_code(
+        &urn,
+        serde_json::from_value(json!({
+            "code_type": "inline",
+            "func_code": {"file": b64(&fixture("dep_files"))},
+            "depend_list": [dep.id]
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    urn
+}
+
 /// Replaces the code of `latest` with a fixture.
 pub fn update_code(emu: &Emulator, urn: &str, fixture_name: &str) {
     emu.update_function_code(
