@@ -120,12 +120,12 @@ fn main() -> ExitCode {
         .build()
         .unwrap();
     let platform = fgs_runtime::Platform::new(fgs_runtime::Emulator::builder()).unwrap();
-    let router = fgs_http::router(platform, fgs_http::HttpConfig::default());
+    let api = fgs_http::Api::new(platform, fgs_http::HttpConfig::default());
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let base = format!("http://{}/v2/{PROJECT}/fgs", listener.local_addr().unwrap());
-    rt.spawn(async move { axum::serve(listener, router).await });
+    rt.spawn(fgs_http::serve(listener, api, std::future::pending()));
 
     let echo = base64::engine::general_purpose::STANDARD.encode(
         std::fs::read(format!(

@@ -1,4 +1,4 @@
-//! `fgs-local serve`: the REST API of every project on one listener (`fgs_http::router` over
+//! `fgs-local serve`: the REST API of every project on one listener (`fgs_http::Api` over
 //! a [`Platform`]), with the functions of a manifest (or the embedded sample) deployed through
 //! that same API once it listens, hot reload with `--watch`, one log line per invocation, and
 //! a graceful stop on SIGINT or SIGTERM (calls in flight finish, then the port is freed).
@@ -135,9 +135,9 @@ async fn serve(s: Settings) -> Result<()> {
     let config = fgs_http::HttpConfig {
         auth: s.auth.clone(),
     };
-    let router = fgs_http::router(platform.clone(), config);
+    let api = fgs_http::Api::new(platform.clone(), config);
     let server =
-        tokio::spawn(async move { fgs_http::serve(listener, router, shutdown_signal()).await });
+        tokio::spawn(async move { fgs_http::serve(listener, api, shutdown_signal()).await });
 
     let client = Client::new(&EndpointArgs {
         endpoint: base.clone(),

@@ -3,8 +3,8 @@
 //! plain-text answer.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -60,16 +60,30 @@ impl<S: Send + Sync, const LIMIT: usize> FromRequest<S> for RawBody<LIMIT> {
 
 /// Reads a body of at most `limit` bytes.
 pub(crate) async fn read_body(req: Request, limit: usize) -> Result<axum::body::Bytes, ApiError> {
-    if let Some(len) = req
-        .headers()
+    let (parts, body) = req.into_parts();
+    read_limited(&parts.headers, body, limit).await
+}
+
+/// Reads `body` of at most `limit` bytes; a `Content-Length` over it is refused unread.
+pub(crate) async fn read_limited<B>(
+    headers: &HeaderMap,
+    body: B,
+    limit: usize,
+) -> Result<axum::body::Bytes, ApiError>
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes>,
+    B::Error: Into<axum::BoxError>,
+{
+    if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
         && len > limit as u64
     {
         return Err(ApiError::too_large(limit));
     }
-    axum::body::to_bytes(req.into_body(), limit)
+    http_body_util::BodyExt::collect(http_body_util::Limited::new(body, limit))
         .await
+        .map(http_body_util::Collected::to_bytes)
         .map_err(|_| ApiError::too_large(limit))
 }
 

@@ -33,11 +33,15 @@
 //!   to 6 MiB.
 //! - **Auth** ([`Auth`]): open by default; [`Auth::Verify`] checks `X-Auth-Token` or the SDKs'
 //!   AK/SK signature on every request of the REST API.
+//! - **Serving** ([`serve`]): HTTP/1.1 on a TCP listener, of an [`Api`]: the router with
+//!   sync invoke, the hot path, matched by hand in front of it (the same answers without
+//!   axum's per-request routing; `fgs-local serve` runs this).
 //! - **APIG triggers** ([`apig`]): `ANY /apig/<sl_domain><path>`, each trigger's `invoke_url`
 //!   when the platform has an `apig_base_url`, invokes the function with the APIG event and
 //!   answers with its response object; not behind the REST API's auth.
 #![deny(missing_docs)]
 
+mod api;
 pub mod apig;
 pub mod auth;
 pub mod error;
@@ -54,6 +58,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use fgs_runtime::{Emulator, Platform};
 
+pub use api::Api;
 pub use auth::Auth;
 pub use error::ApiError;
 pub use serve::serve;
@@ -158,8 +163,14 @@ pub fn routes() -> Vec<(axum::http::Method, &'static str)> {
     rows.map(|(method, path, _)| (method, path)).collect()
 }
 
-/// The router of every endpoint, for every project of `platform`.
+/// The router of every endpoint, for every project of `platform` (what [`Api`] puts its
+/// front before).
 pub fn router(platform: Platform, config: HttpConfig) -> Router {
+    build(platform, config).0
+}
+
+/// The router, and the state its handlers share.
+fn build(platform: Platform, config: HttpConfig) -> (Router, App) {
     let app = App {
         platform,
         auth: Arc::new(config.auth),
@@ -178,7 +189,7 @@ pub fn router(platform: Platform, config: HttpConfig) -> Router {
         ))
     };
     // APIG triggers are their own mount, outside the auth layer (see `apig`).
-    api.merge(apig::routes()).with_state(app)
+    (api.merge(apig::routes()).with_state(app.clone()), app)
 }
 
 async fn not_found(req: Request) -> ApiError {

@@ -1,4 +1,5 @@
-//! [`serve`]: the router on a TCP listener, HTTP/1.1 with keep-alive, on hyper directly.
+//! [`serve`]: the API ([`crate::Api`], or a bare router) on a TCP listener, HTTP/1.1 with
+//! keep-alive, on hyper directly.
 //!
 //! What it adds over `axum::serve`: `TCP_NODELAY` on every connection (a small answer is
 //! sent at once, not held for Nagle's algorithm: the 1-connection latency of the HTTP bench),
@@ -11,25 +12,28 @@
 //! that opens a connection and sends nothing holds one connection task, nothing more. Put a
 //! proxy in front before exposing it beyond a trusted network.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tower::Service as _;
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops gracefully (module
-/// docs). Errors of single connections are not errors of the server.
+use crate::Api;
+
+/// Serves `api` on `listener` until `shutdown` completes, then stops gracefully (module
+/// docs). `api` is an [`Api`] (what `fgs-local serve` runs: [`Api::new`]) or any router.
+/// Errors of single connections are not errors of the server.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    api: impl Into<Api>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
+    let api = api.into();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     // No timer, so no header-read timeout: hyper's arms a timer for every request (about 4%
@@ -49,14 +53,15 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let api = api.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             // Only APIG routes read it (an extension is an allocation per request).
             if req.uri().path().starts_with(crate::apig::APIG_PREFIX) {
                 req.extensions_mut()
                     .insert(ConnectInfo::<SocketAddr>(remote));
             }
-            router.clone().call(req)
+            let api = api.clone();
+            async move { Ok::<_, Infallible>(api.handle(req).await) }
         });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

@@ -10,7 +10,7 @@ const BASE: &str = "http://127.0.0.1:8000";
 const DOMAIN: &str = "a9ad9304.apig.local";
 
 /// A router whose platform serves APIG triggers under [`BASE`], with `auth`.
-fn apig_app(auth: fgs_http::Auth) -> axum::Router {
+fn apig_app(auth: fgs_http::Auth) -> fgs_http::Api {
     let platform = fgs_runtime::Platform::new(
         fgs_runtime::Emulator::builder()
             .seed(9)
@@ -18,12 +18,12 @@ fn apig_app(auth: fgs_http::Auth) -> axum::Router {
             .apig_base_url(BASE),
     )
     .unwrap();
-    fgs_http::router(platform, fgs_http::HttpConfig { auth })
+    fgs_http::Api::new(platform, fgs_http::HttpConfig { auth })
 }
 
 /// Creates the §4.2 APIG trigger (path `path`, method `method`) on `function`.
 async fn trigger(
-    app: &axum::Router,
+    app: &fgs_http::Api,
     function: &str,
     name: &str,
     path: &str,

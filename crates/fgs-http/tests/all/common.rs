@@ -9,18 +9,30 @@ use tower::ServiceExt as _;
 
 pub const P: &str = "0123456789abcdef0123456789abcdef";
 
-pub fn app() -> axum::Router {
+/// The API as `fgs-local serve` runs it (`fgs_http::Api`: the router behind its front).
+pub fn app() -> fgs_http::Api {
     app_with(fgs_http::HttpConfig::default())
 }
 
-pub fn app_with(config: fgs_http::HttpConfig) -> axum::Router {
-    let platform = fgs_runtime::Platform::new(
+pub fn app_with(config: fgs_http::HttpConfig) -> fgs_http::Api {
+    fgs_http::Api::new(platform(), config)
+}
+
+/// The bare router as an `Api` with no front, for what must answer the same through both.
+pub fn router() -> fgs_http::Api {
+    fgs_http::Api::from(fgs_http::router(
+        platform(),
+        fgs_http::HttpConfig::default(),
+    ))
+}
+
+fn platform() -> fgs_runtime::Platform {
+    fgs_runtime::Platform::new(
         fgs_runtime::Emulator::builder()
             .seed(9)
             .background_scheduler(false),
     )
-    .unwrap();
-    fgs_http::router(platform, config)
+    .unwrap()
 }
 
 pub struct Answer {
@@ -42,7 +54,7 @@ impl Answer {
 }
 
 pub async fn send(
-    app: &axum::Router,
+    app: &fgs_http::Api,
     method: &str,
     path: &str,
     body: &str,
@@ -85,7 +97,24 @@ pub fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// POST /functions with fixture `code` as inline base64.
-pub async fn create(app: &axum::Router, project: &str, name: &str, code: &str) -> Answer {
+/// Publishes version `v1` of `name` and points alias `prod` at it.
+pub async fn publish_v1_with_alias_prod(app: &fgs_http::Api, name: &str) {
+    let f = format!("/v2/{P}/fgs/functions/{name}");
+    let v = send(
+        app,
+        "POST",
+        &format!("{f}/versions"),
+        r#"{"version":"v1"}"#,
+        &[],
+    )
+    .await;
+    assert_eq!(v.status, 200, "{}", v.text());
+    let body = r#"{"name":"prod","version":"v1"}"#;
+    let a = send(app, "POST", &format!("{f}/aliases"), body, &[]).await;
+    assert_eq!(a.status, 200, "{}", a.text());
+}
+
+pub async fn create(app: &fgs_http::Api, project: &str, name: &str, code: &str) -> Answer {
     let body = json!({
         "func_name": name, "package": "default", "runtime": "Custom", "handler": "index.handler",
         "memory_size": 128, "timeout": 3, "code_type": "inline",

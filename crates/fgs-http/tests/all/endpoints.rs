@@ -36,24 +36,7 @@ async fn function_lifecycle_with_seed_statuses() {
         (200, Some("hello"))
     );
     // Publish, alias (percent-encoded `:!`), alias list is a top-level array.
-    let v = send(
-        &app,
-        "POST",
-        &format!("/v2/{P}/fgs/functions/hello/versions"),
-        r#"{"version":"v1"}"#,
-        &[],
-    )
-    .await;
-    assert_eq!(v.status, 200, "{}", v.text());
-    let a = send(
-        &app,
-        "POST",
-        &format!("/v2/{P}/fgs/functions/hello/aliases"),
-        r#"{"name":"prod","version":"v1"}"#,
-        &[],
-    )
-    .await;
-    assert_eq!(a.status, 200, "{}", a.text());
+    publish_v1_with_alias_prod(&app, "hello").await;
     let list = send(
         &app,
         "GET",
@@ -166,7 +149,7 @@ async fn projects_are_isolated() {
 async fn bad_requests_get_seed_codes_and_change_nothing() {
     let app = app();
     assert_eq!(create(&app, P, "keep", "echo").await.status, 200);
-    let list = |app: axum::Router| async move {
+    let list = |app: fgs_http::Api| async move {
         send(
             &app,
             "GET",
@@ -262,4 +245,12 @@ async fn auth_verify_rejects_unknown_tokens_and_unsigned_requests() {
     assert_eq!((bad.status, bad.code().as_str()), (403, "FSS.0403"));
     let none = send(&app, "GET", &path, "", &[]).await;
     assert_eq!((none.status, none.code().as_str()), (401, "FSS.0401"));
+    // Sync invoke, matched by hand from the router's fallback, is verified too.
+    let invoke = format!("/v2/{P}/fgs/functions/nobody/invocations");
+    let none = send(&app, "POST", &invoke, "{}", &[]).await;
+    assert_eq!((none.status, none.code().as_str()), (401, "FSS.0401"));
+    let bad = send(&app, "POST", &invoke, "{}", &[("X-Auth-Token", "bad")]).await;
+    assert_eq!((bad.status, bad.code().as_str()), (403, "FSS.0403"));
+    let good = send(&app, "POST", &invoke, "{}", &[("X-Auth-Token", "good")]).await;
+    assert_eq!((good.status, good.code().as_str()), (404, "FSS.1051"));
 }

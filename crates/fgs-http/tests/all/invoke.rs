@@ -125,3 +125,92 @@ async fn async_invoke_is_202_after_the_urn_resolved() {
     .await;
     assert_eq!(bad.status, 400);
 }
+
+/// Sync invoke is served by the router's route and matched by hand in front of it by
+/// `fgs_http::Api`: both answer the same for every URN form, path shape and method.
+#[tokio::test]
+async fn sync_invoke_path_shapes_and_methods_through_api_and_router() {
+    path_shapes(&app()).await;
+    path_shapes(&router()).await;
+}
+
+async fn path_shapes(app: &fgs_http::Api) {
+    let created = create(app, P, "echo", "echo").await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let urn = created.json()["func_urn"].as_str().unwrap().to_owned();
+    publish_v1_with_alias_prod(app, "echo").await;
+    let f = format!("/v2/{P}/fgs/functions");
+    let alias_urn = urn.replace(":latest", ":!prod");
+    // Every URN form, plain and percent-encoded (`%3A`, `%21`), runs the version it names.
+    for (segment, version) in [
+        ("echo".to_owned(), "latest"),
+        (format!("{P}:default:echo:v1"), "v1"),
+        (format!("{P}:default:echo:!prod"), "v1"),
+        (urn.clone(), "latest"),
+        (urn.replace(':', "%3A"), "latest"),
+        (alias_urn.replace(':', "%3A").replace('!', "%21"), "v1"),
+    ] {
+        let r = send(
+            app,
+            "POST",
+            &format!("{f}/{segment}/invocations"),
+            "[7]",
+            &[],
+        )
+        .await;
+        assert_eq!((r.status, r.text().as_str()), (200, "[7]"), "{segment}");
+        let summary: serde_json::Value =
+            serde_json::from_str(r.headers["x-cff-invoke-summary"].to_str().unwrap()).unwrap();
+        assert_eq!(summary["version"], version, "{segment}");
+    }
+    let before = send(app, "GET", &f, "", &[]).await.text();
+    let cases = [
+        // Another method on the path: 405, as for any route.
+        ("GET", format!("{f}/echo/invocations"), 405, "FSS.0405"),
+        ("PUT", format!("{f}/echo/invocations"), 405, "FSS.0405"),
+        ("DELETE", format!("{f}/echo/invocations"), 405, "FSS.0405"),
+        // Not UTF-8 once percent-decoded: 400, in the URN or the project id.
+        ("POST", format!("{f}/%FF%FE/invocations"), 400, "FSS.0400"),
+        (
+            "POST",
+            "/v2/%FF/fgs/functions/echo/invocations".into(),
+            400,
+            "FSS.0400",
+        ),
+        // An empty segment is the route, refused by the emulator.
+        ("POST", format!("{f}//invocations"), 400, "FSS.1309"),
+        (
+            "POST",
+            "/v2//fgs/functions/echo/invocations".into(),
+            400,
+            "FSS.0400",
+        ),
+        // Other shapes are no route: a trailing slash, an extra segment, another prefix.
+        ("POST", format!("{f}/echo/invocations/"), 404, "FSS.0404"),
+        ("POST", format!("{f}/echo/x/invocations"), 404, "FSS.0404"),
+        (
+            "POST",
+            format!("/v3/{P}/fgs/functions/echo/invocations"),
+            404,
+            "FSS.0404",
+        ),
+        // A URN that names nothing, and a bad project id: the emulator's own answers.
+        ("POST", format!("{f}/nobody/invocations"), 404, "FSS.1051"),
+        (
+            "POST",
+            "/v2/bad!/fgs/functions/echo/invocations".into(),
+            400,
+            "FSS.0400",
+        ),
+    ];
+    for (method, path, status, code) in cases {
+        let r = send(app, method, &path, "{}", &[]).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (status, code),
+            "{method} {path}: {}",
+            r.text()
+        );
+    }
+    assert_eq!(send(app, "GET", &f, "", &[]).await.text(), before);
+}
