@@ -78,6 +78,22 @@ pub fn text(inv: &InvocationResult) -> String {
     String::from_utf8_lossy(&inv.result).into_owned()
 }
 
+/// Seed §4.2's static page: `urn`, given an APIG GET event with `?title=Hi`, answers a 200
+/// response object whose HTML body carries the title.
+pub fn assert_static_page(emu: &Emulator, urn: &str) {
+    let event =
+        json!({"httpMethod": "GET", "path": "/html", "queryStringParameters": {"title": "Hi"}});
+    let inv = emu.invoke(urn, event.to_string().as_bytes()).unwrap();
+    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
+    let v: Value = serde_json::from_slice(&inv.result).unwrap();
+    assert_eq!(v["statusCode"], 200);
+    assert_eq!(v["headers"]["Content-Type"], "text/html; charset=utf-8");
+    assert_eq!(
+        v["body"],
+        "<html><head><title>Hi</title></head><body><h1>Hi</h1></body></html>"
+    );
+}
+
 /// `urn` allocates without end on `{"hungry": true}` and answers `"fed"` otherwise: the
 /// hungry call ends as out of memory within `memory_size` (128 MB), and the next call works on
 /// a new instance.

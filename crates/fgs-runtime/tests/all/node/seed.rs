@@ -5,7 +5,7 @@ use fgs_lang::Language::Node;
 use fgs_runtime::OutcomeKind;
 use serde_json::{Value, json};
 
-use crate::lang::{create, lang_emu, or_skip, text};
+use crate::lang::{assert_static_page, create, lang_emu, or_skip, text};
 
 #[test]
 fn example_3_index_requires_helloworld_and_returns_the_event_as_json_text() {
@@ -55,17 +55,7 @@ exports.handler = async (event, context) => {
         &[("index.js", index)],
         json!({"runtime": "Node.js12.13"}),
     );
-    let event =
-        json!({"httpMethod": "GET", "path": "/html", "queryStringParameters": {"title": "Hi"}});
-    let inv = emu.invoke(&urn, event.to_string().as_bytes()).unwrap();
-    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
-    let v: Value = serde_json::from_slice(&inv.result).unwrap();
-    assert_eq!(v["statusCode"], 200);
-    assert_eq!(v["headers"]["Content-Type"], "text/html; charset=utf-8");
-    assert_eq!(
-        v["body"],
-        "<html><head><title>Hi</title></head><body><h1>Hi</h1></body></html>"
-    );
+    assert_static_page(&emu, &urn);
 }
 
 #[test]

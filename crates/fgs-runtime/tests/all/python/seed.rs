@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use fgs_lang::Language::Python;
 
-use crate::lang::{create, lang_emu, or_skip, text};
+use crate::lang::{assert_static_page, create, lang_emu, or_skip, text};
 
 #[test]
 fn example_3_index_imports_helloworld_and_returns_the_event_as_json_text() {
@@ -59,17 +59,7 @@ def handler(event, context):
         &[("index.py", index)],
         json!({"timeout": 5}),
     );
-    let event =
-        json!({"httpMethod": "GET", "path": "/html", "queryStringParameters": {"title": "Hi"}});
-    let inv = emu.invoke(&urn, event.to_string().as_bytes()).unwrap();
-    assert_eq!(inv.outcome, OutcomeKind::Success, "{inv:?}");
-    let v: Value = serde_json::from_slice(&inv.result).unwrap();
-    assert_eq!(v["statusCode"], 200);
-    assert_eq!(v["headers"]["Content-Type"], "text/html; charset=utf-8");
-    assert_eq!(
-        v["body"],
-        "<html><head><title>Hi</title></head><body><h1>Hi</h1></body></html>"
-    );
+    assert_static_page(&emu, &urn);
 }
 
 #[test]
