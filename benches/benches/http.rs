@@ -7,9 +7,10 @@
 //! create-function and get-config requests per second through the router.
 //!
 //! `cargo bench -p fgs-benches --bench http`. Each line is the median of
-//! `FGS_HTTP_ROUNDS` rounds (default 5) of `FGS_HTTP_SECS` seconds (default 2) each, baseline
-//! and ours alternating; each ratio is the median of the ratios of the rounds (ours over the
-//! baseline round just before it). Servers run on a 2-worker tokio runtime, the load generator on its own
+//! `FGS_HTTP_ROUNDS` rounds (default 9; at most 5 for the management lines) of
+//! `FGS_HTTP_SECS` seconds (default 2) each. The rounds come in pairs, one of the baseline and
+//! one of ours back to back (which goes first alternates); each ratio is the median of the
+//! pairs' own ratios. Servers run on a 2-worker tokio runtime, the load generator on its own
 //! 2-worker runtime: on a 2-core machine both share the cores, as an external load tool would.
 #![allow(missing_docs)]
 
@@ -77,7 +78,7 @@ fn line(what: &str, conns: usize, f: &Figures, lo: f64, hi: f64) {
 }
 
 fn main() {
-    let rounds = env_or("FGS_HTTP_ROUNDS", 5).max(1) as usize;
+    let rounds = env_or("FGS_HTTP_ROUNDS", 9).max(1) as usize;
     let secs = Duration::from_millis(env_or("FGS_HTTP_SECS", 2) * 1000);
     let server_rt = runtime("bench-server");
     let client_rt = runtime("bench-load");
@@ -128,13 +129,20 @@ fn main() {
             time: secs,
         };
         let (mut base, mut ours) = (Vec::new(), Vec::new());
-        for _ in 0..rounds {
-            base.push(client_rt.block_on(load::run(base_addr, conns, &plan, warm, measure)));
-            ours.push(client_rt.block_on(load::run(ours_addr, conns, &plan, warm, measure)));
+        let run = |addr| client_rt.block_on(load::run(addr, conns, &plan, warm, measure));
+        for round in 0..rounds {
+            // Which server goes first alternates, so neither gains from its position.
+            if round % 2 == 0 {
+                base.push(run(base_addr));
+                ours.push(run(ours_addr));
+            } else {
+                ours.push(run(ours_addr));
+                base.push(run(base_addr));
+            }
         }
-        // Each round of ours runs right after its baseline round, under the same machine
-        // state: the ratio is the median of the rounds' own ratios. (A shared 2-vCPU machine
-        // can run a whole round at half speed, for either server.)
+        // The two rounds of a pair run back to back, under the same machine state: the
+        // ratio is the median of the pairs' own ratios. (A 2-vCPU VM can run a whole round at
+        // half speed, for either server: see benches/README.md.)
         let paired = |f: fn(&Figures) -> f64| {
             let mut r: Vec<f64> = base.iter().zip(&ours).map(|(b, o)| f(o) / f(b)).collect();
             r.sort_by(f64::total_cmp);
@@ -157,6 +165,8 @@ fn main() {
             emu.project_id(),
             urn.replace(':', "%3A")
         );
+        // At most 5 rounds: each create keeps a function (and its code) to the end.
+        let rounds = rounds.min(5);
         println!("fgs-bench http: management path, {rounds} rounds of {secs:?} per line");
         mgmt::run(&client_rt, ours_addr, config, &file, rounds, secs);
     }
