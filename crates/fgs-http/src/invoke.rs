@@ -269,25 +269,24 @@ impl<'a> Summary<'a> {
     /// written as constants: serde's struct serializer escapes every key on every request,
     /// which was most of this header's cost (it is on the hot path of each sync invoke).
     fn to_json(&self) -> Vec<u8> {
-        fn value(out: &mut Vec<u8>, v: &impl Serialize) {
+        /// `{"key":value` for the first field, `,"key":value` after it (`key` needs no
+        /// escaping: these are this struct's own camelCase names).
+        fn field(out: &mut Vec<u8>, key: &str, value: &impl Serialize) {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            out.push(b'"');
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":");
             // Writing to a `Vec` cannot fail, and each value is a number, a bool or a string.
-            let _ = serde_json::to_writer(&mut *out, v);
+            let _ = serde_json::to_writer(&mut *out, value);
         }
         let mut out = Vec::with_capacity(160);
-        out.extend_from_slice(b"{\"duration\":");
-        value(&mut out, &self.duration);
-        out.extend_from_slice(b",\"billingDuration\":");
-        value(&mut out, &self.billing_duration);
-        out.extend_from_slice(b",\"memorySize\":");
-        value(&mut out, &self.memory_size);
-        out.extend_from_slice(b",\"maxMemoryUsed\":");
-        value(&mut out, &self.max_memory_used);
-        out.extend_from_slice(b",\"coldStart\":");
-        value(&mut out, &self.cold_start);
-        out.extend_from_slice(b",\"outcome\":");
-        value(&mut out, &self.outcome);
-        out.extend_from_slice(b",\"version\":");
-        value(&mut out, &self.version);
+        field(&mut out, "duration", &self.duration);
+        field(&mut out, "billingDuration", &self.billing_duration);
+        field(&mut out, "memorySize", &self.memory_size);
+        field(&mut out, "maxMemoryUsed", &self.max_memory_used);
+        field(&mut out, "coldStart", &self.cold_start);
+        field(&mut out, "outcome", &self.outcome);
+        field(&mut out, "version", &self.version);
         out.push(b'}');
         out
     }
