@@ -8,7 +8,9 @@
 //!
 //! `cargo bench -p fgs-benches --bench http`. Each line is the median of
 //! `FGS_HTTP_ROUNDS` rounds (default 9; at most 5 for the management lines) of
-//! `FGS_HTTP_SECS` seconds (default 2) each. The rounds come in pairs, one of the baseline and
+//! `FGS_HTTP_SECS` seconds (default 2) each; `FGS_HTTP_CONNS` lists the connection counts
+//! (default `1,64`), `FGS_HTTP_PAIRS=1` prints every pair of rounds, `FGS_HTTP_MGMT=0`
+//! skips the management lines. The rounds come in pairs, one of the baseline and
 //! one of ours back to back (which goes first alternates); each ratio is the median of the
 //! pairs' own ratios. Servers run on a 2-worker tokio runtime, the load generator on its own
 //! 2-worker runtime: on a 2-core machine both share the cores, as an external load tool would.
@@ -36,6 +38,19 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// A comma-separated list of numbers in `name`, else `default`.
+fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(name)
+        .ok()
+        .map(|v| {
+            v.split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_vec())
 }
 
 fn runtime(name: &str) -> tokio::runtime::Runtime {
@@ -119,7 +134,7 @@ fn main() {
         "fgs-bench http: sync invoke of echo, {} rounds of {:?} per line, 100-byte event",
         rounds, secs
     );
-    for conns in [1usize, 64] {
+    for conns in env_list("FGS_HTTP_CONNS", &[1, 64]) {
         let warm = Bound {
             count: 2_000 * conns as u64,
             time: Duration::from_millis(300),
@@ -148,6 +163,19 @@ fn main() {
             r.sort_by(f64::total_cmp);
             r[r.len() / 2]
         };
+        if std::env::var_os("FGS_HTTP_PAIRS").is_some() {
+            // Each pair on its own line: the 1-connection mode of each round shows.
+            for (b, o) in base.iter().zip(&ours) {
+                println!(
+                    "fgs-bench http pair       conns {conns:>3}  baseline {:>6.0} req/s p50 {:>5.1} us  {} {:>6.0} req/s p50 {:>5.1} us",
+                    b.per_sec,
+                    us(b.p50),
+                    fgs::LABEL,
+                    o.per_sec,
+                    us(o.p50)
+                );
+            }
+        }
         let per_sec = paired(|f| f.per_sec);
         let p50 = paired(|f| us(f.p50));
         let p99 = paired(|f| us(f.p99));
@@ -159,7 +187,7 @@ fn main() {
             "fgs-bench http ratio      conns {conns:>3}  req/s {per_sec:.2}x (target >= 0.80x)  p50 {p50:.2}x (target <= 1.25x)  p99 {p99:.2}x  (medians of the rounds' ratios)",
         );
     }
-    if fgs::HAS_ROUTER {
+    if fgs::HAS_ROUTER && env_or("FGS_HTTP_MGMT", 1) != 0 {
         let config = format!(
             "/v2/{}/fgs/functions/{}/config",
             emu.project_id(),

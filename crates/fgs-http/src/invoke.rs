@@ -23,6 +23,7 @@ use axum::routing::{MethodFilter, on};
 use base64::Engine as _;
 use fgs_runtime::{InvocationResult, InvokeOptions};
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::App;
 use crate::error::ApiError;
@@ -224,11 +225,14 @@ fn render(mut inv: InvocationResult, v1: bool) -> Response {
             }),
         ),
     };
+    let summary = Summary::of(&inv).to_json();
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&inv.request_id) {
+    // The id's own buffer becomes the header's (no copy; the body above is built).
+    if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(std::mem::take(&mut inv.request_id)))
+    {
         h.insert(REQUEST_ID, v);
     }
-    if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(Summary::of(&inv).to_json())) {
+    if let Ok(v) = HeaderValue::from_bytes(&summary) {
         h.insert(INVOKE_SUMMARY, v);
     }
     if let Some(v) = log_b64.and_then(|l| HeaderValue::from_str(&l).ok()) {
@@ -268,18 +272,21 @@ impl<'a> Summary<'a> {
     /// The JSON text, byte for byte what `serde_json::to_vec(self)` writes, with the keys
     /// written as constants: serde's struct serializer escapes every key on every request,
     /// which was most of this header's cost (it is on the hot path of each sync invoke).
-    fn to_json(&self) -> Vec<u8> {
+    ///
+    /// Written on the stack when it fits (as it does unless the version is long): the header
+    /// value copies it once.
+    fn to_json(&self) -> SmallVec<[u8; 192]> {
         /// `{"key":value` for the first field, `,"key":value` after it (`key` needs no
         /// escaping: these are this struct's own camelCase names).
-        fn field(out: &mut Vec<u8>, key: &str, value: &impl Serialize) {
+        fn field(out: &mut SmallVec<[u8; 192]>, key: &str, value: &impl Serialize) {
             out.push(if out.is_empty() { b'{' } else { b',' });
             out.push(b'"');
             out.extend_from_slice(key.as_bytes());
             out.extend_from_slice(b"\":");
-            // Writing to a `Vec` cannot fail, and each value is a number, a bool or a string.
+            // Writing to memory cannot fail, and each value is a number, a bool or a string.
             let _ = serde_json::to_writer(&mut *out, value);
         }
-        let mut out = Vec::with_capacity(160);
+        let mut out = SmallVec::new();
         field(&mut out, "duration", &self.duration);
         field(&mut out, "billingDuration", &self.billing_duration);
         field(&mut out, "memorySize", &self.memory_size);
@@ -292,14 +299,12 @@ impl<'a> Summary<'a> {
     }
 }
 
-/// The media type of a v0 result: JSON when it parses as JSON, else text or bytes.
+/// The media type of a v0 result: JSON when it is one JSON document, else text or bytes.
 fn content_type(result: &[u8]) -> &'static str {
-    if serde_json::from_slice::<serde::de::IgnoredAny>(result).is_ok() {
-        "application/json"
-    } else if std::str::from_utf8(result).is_ok() {
-        "text/plain; charset=utf-8"
-    } else {
-        "application/octet-stream"
+    match std::str::from_utf8(result) {
+        Ok(text) if crate::json_text::is_json(text) => "application/json",
+        Ok(_) => "text/plain; charset=utf-8",
+        Err(_) => "application/octet-stream",
     }
 }
 
@@ -357,7 +362,7 @@ mod tests {
                     version,
                 };
                 assert_eq!(
-                    String::from_utf8(s.to_json()).unwrap(),
+                    String::from_utf8(s.to_json().to_vec()).unwrap(),
                     serde_json::to_string(&s).unwrap()
                 );
             }

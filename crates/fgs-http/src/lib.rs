@@ -47,6 +47,7 @@ pub mod auth;
 pub mod error;
 mod extract;
 mod invoke;
+mod json_text;
 mod routes;
 mod serve;
 

@@ -60,6 +60,17 @@ pub async fn send(
     body: &str,
     headers: &[(&str, &str)],
 ) -> Answer {
+    send_bytes(app, method, path, body.as_bytes(), headers).await
+}
+
+/// [`send`] with a body that need not be text.
+pub async fn send_bytes(
+    app: &fgs_http::Api,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> Answer {
     let mut req = Request::builder().method(method).uri(path);
     if !headers
         .iter()
@@ -72,7 +83,7 @@ pub async fn send(
     }
     let resp = app
         .clone()
-        .oneshot(req.body(Body::from(body.to_owned())).unwrap())
+        .oneshot(req.body(Body::from(body.to_vec())).unwrap())
         .await
         .unwrap();
     let status = resp.status().as_u16();

@@ -41,6 +41,25 @@ async fn sync_invoke_v0_and_v1_with_headers_and_log_tail() {
 }
 
 #[tokio::test]
+async fn v0_result_media_type_is_json_text_or_bytes() {
+    let app = app();
+    assert_eq!(create(&app, P, "echo", "echo").await.status, 200);
+    let path = format!("/v2/{P}/fgs/functions/echo/invocations");
+    for (event, media_type) in [
+        (&b" [1, {\"a\": null}] "[..], "application/json"),
+        (b"\"caf\xc3\xa9\"", "application/json"),
+        (b"{\"a\":1", "text/plain; charset=utf-8"),
+        (b"plain words", "text/plain; charset=utf-8"),
+        (b"\"bad \xff byte\"", "application/octet-stream"),
+        (b"\x00\x01\xfe", "application/octet-stream"),
+    ] {
+        let a = send_bytes(&app, "POST", &path, event, &[]).await;
+        assert_eq!((a.status, a.body.as_slice()), (200, event));
+        assert_eq!(a.headers["content-type"], media_type, "{event:?}");
+    }
+}
+
+#[tokio::test]
 async fn failed_outcomes_answer_their_row() {
     let app = app();
     assert_eq!(create(&app, P, "fails", "handled_error").await.status, 200);
