@@ -22,13 +22,12 @@ use axum::response::Response;
 use axum::routing::{MethodFilter, on};
 use base64::Engine as _;
 use fgs_runtime::{InvocationResult, InvokeOptions};
-use serde::Serialize;
-use smallvec::SmallVec;
 
 use crate::App;
 use crate::error::ApiError;
 use crate::extract::{Path, RawBody, read_limited};
 use crate::routes::{Row, build, json, row};
+use crate::summary::Summary;
 
 /// The largest invoke event: 6 MiB (seed §5.1.1; the platform's payload limit).
 pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
@@ -241,64 +240,6 @@ fn render(mut inv: InvocationResult, v1: bool) -> Response {
     resp
 }
 
-/// The `X-Cff-Invoke-Summary` JSON: duration and billed duration in ms, memory size and
-/// peak in MB, cold start, outcome, version ([`Summary::to_json`]; the `Serialize` derive is
-/// what it must equal).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Summary<'a> {
-    duration: f64,
-    billing_duration: u64,
-    memory_size: u32,
-    max_memory_used: u64,
-    cold_start: bool,
-    outcome: &'static str,
-    version: &'a str,
-}
-
-impl<'a> Summary<'a> {
-    fn of(inv: &'a InvocationResult) -> Self {
-        Summary {
-            duration: inv.duration.as_secs_f64() * 1000.0,
-            billing_duration: inv.billed_duration.as_millis() as u64,
-            memory_size: inv.memory_size_mb,
-            max_memory_used: inv.memory_used_bytes.div_ceil(1024 * 1024),
-            cold_start: inv.cold_start,
-            outcome: inv.outcome.name(),
-            version: &inv.version,
-        }
-    }
-
-    /// The JSON text, byte for byte what `serde_json::to_vec(self)` writes, with the keys
-    /// written as constants: serde's struct serializer escapes every key on every request,
-    /// which was most of this header's cost (it is on the hot path of each sync invoke).
-    ///
-    /// Written on the stack when it fits (as it does unless the version is long): the header
-    /// value copies it once.
-    fn to_json(&self) -> SmallVec<[u8; 192]> {
-        /// `{"key":value` for the first field, `,"key":value` after it (`key` needs no
-        /// escaping: these are this struct's own camelCase names).
-        fn field(out: &mut SmallVec<[u8; 192]>, key: &str, value: &impl Serialize) {
-            out.push(if out.is_empty() { b'{' } else { b',' });
-            out.push(b'"');
-            out.extend_from_slice(key.as_bytes());
-            out.extend_from_slice(b"\":");
-            // Writing to memory cannot fail, and each value is a number, a bool or a string.
-            let _ = serde_json::to_writer(&mut *out, value);
-        }
-        let mut out = SmallVec::new();
-        field(&mut out, "duration", &self.duration);
-        field(&mut out, "billingDuration", &self.billing_duration);
-        field(&mut out, "memorySize", &self.memory_size);
-        field(&mut out, "maxMemoryUsed", &self.max_memory_used);
-        field(&mut out, "coldStart", &self.cold_start);
-        field(&mut out, "outcome", &self.outcome);
-        field(&mut out, "version", &self.version);
-        out.push(b'}');
-        out
-    }
-}
-
 /// The media type of a v0 result: JSON when it is one JSON document, else text or bytes.
 fn content_type(result: &[u8]) -> &'static str {
     match std::str::from_utf8(result) {
@@ -343,31 +284,7 @@ async fn reserved_invoke(
 mod tests {
     use std::borrow::Cow;
 
-    use super::{Summary, percent_decode, sync_target};
-
-    /// The hand-written summary is what serde writes for the struct, for odd values too.
-    #[test]
-    fn summary_json_is_serdes() {
-        let versions = ["latest", "v1", "a\"b\\c\u{1}", "é✓", ""];
-        let durations = [0.0, 0.0123, 1e-9, 123456.789, f64::NAN, f64::INFINITY];
-        for (i, version) in versions.into_iter().enumerate() {
-            for duration in durations {
-                let s = Summary {
-                    duration,
-                    billing_duration: i as u64 * 1000,
-                    memory_size: 128 << i,
-                    max_memory_used: u64::MAX >> i,
-                    cold_start: i % 2 == 0,
-                    outcome: "function_error",
-                    version,
-                };
-                assert_eq!(
-                    String::from_utf8(s.to_json().to_vec()).unwrap(),
-                    serde_json::to_string(&s).unwrap()
-                );
-            }
-        }
-    }
+    use super::{percent_decode, sync_target};
 
     /// The hand decoder answers as `percent_encoding` (what the router's `Path` decodes with).
     #[test]

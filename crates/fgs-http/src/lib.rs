@@ -50,6 +50,7 @@ mod invoke;
 mod json_text;
 mod routes;
 mod serve;
+mod summary;
 
 use std::sync::Arc;
 
@@ -76,6 +77,9 @@ pub struct HttpConfig {
 pub(crate) struct App {
     pub(crate) platform: Platform,
     pub(crate) auth: Arc<Auth>,
+    /// The default project's emulator, held for the calls that name it (most of them): no
+    /// lookup in the platform's map of projects, and no reference count to move.
+    default: Emulator,
 }
 
 impl App {
@@ -91,9 +95,15 @@ impl App {
     pub(crate) fn in_place<T>(
         &self,
         project: &str,
-        f: impl FnOnce(Emulator) -> fgs_core::Result<T>,
+        f: impl FnOnce(&Emulator) -> fgs_core::Result<T>,
     ) -> Result<T, ApiError> {
-        let emu = self.project(project)?;
+        let other;
+        let emu = if project == self.default.project_id() {
+            &self.default
+        } else {
+            other = self.project(project)?;
+            &other
+        };
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(emu)))
             .map_err(panicked)?
             .map_err(ApiError::from)
@@ -173,6 +183,7 @@ pub fn router(platform: Platform, config: HttpConfig) -> Router {
 /// The router, and the state its handlers share.
 fn build(platform: Platform, config: HttpConfig) -> (Router, App) {
     let app = App {
+        default: platform.default_project(),
         platform,
         auth: Arc::new(config.auth),
     };

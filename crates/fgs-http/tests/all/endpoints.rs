@@ -117,7 +117,8 @@ async fn function_lifecycle_with_seed_statuses() {
     assert_eq!((gone.status, gone.code().as_str()), (404, "FSS.1051"));
 }
 
-#[tokio::test]
+// On a multi-threaded runtime, so sync invoke runs in place (`App::in_place`), as served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_are_isolated() {
     let app = app();
     assert_eq!(create(&app, "projecta", "mine", "echo").await.status, 200);
@@ -141,6 +142,12 @@ async fn projects_are_isolated() {
     )
     .await;
     assert_eq!(mine.status, 200);
+    // Sync invoke finds the function in its own project only (the default one included).
+    for (project, status) in [("projecta", 200), ("projectb", 404), (P, 404)] {
+        let path = format!("/v2/{project}/fgs/functions/mine/invocations");
+        let a = send(&app, "POST", &path, "{}", &[]).await;
+        assert_eq!(a.status, status, "{project}: {}", a.text());
+    }
     let bad = send(&app, "GET", "/v2/bad%20id/fgs/functions", "", &[]).await;
     assert_eq!((bad.status, bad.code().as_str()), (400, "FSS.0400"));
 }

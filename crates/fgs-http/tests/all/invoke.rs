@@ -18,6 +18,17 @@ async fn sync_invoke_v0_and_v1_with_headers_and_log_tail() {
         (summary["coldStart"].as_bool(), summary["outcome"].as_str()),
         (Some(true), Some("success"))
     );
+    assert_eq!(
+        (summary["memorySize"].as_u64(), summary["version"].as_str()),
+        (Some(128), Some("latest"))
+    );
+    // Milliseconds with microsecond precision; billed in whole milliseconds, at least one.
+    let ms = summary["duration"].as_f64().unwrap();
+    assert!(
+        ms > 0.0 && (ms * 1000.0 - (ms * 1000.0).round()).abs() < 1e-6,
+        "{ms}"
+    );
+    assert!(summary["billingDuration"].as_u64() >= Some(1));
 
     let v1 = send(
         &app,
