@@ -10,7 +10,8 @@
 //! `FGS_HTTP_ROUNDS` rounds (default 9; at most 5 for the management lines) of
 //! `FGS_HTTP_SECS` seconds (default 2) each; `FGS_HTTP_CONNS` lists the connection counts
 //! (default `1,64`), `FGS_HTTP_PAIRS=1` prints every pair of rounds, `FGS_HTTP_MGMT=0`
-//! skips the management lines. The rounds come in pairs, one of the baseline and
+//! skips the management lines, `FGS_HTTP_LOG=1` logs each invocation as `fgs-local serve`
+//! does (run with `2>/dev/null` or `2>FILE`). The rounds come in pairs, one of the baseline and
 //! one of ours back to back (which goes first alternates); each ratio is the median of the
 //! pairs' own ratios. Servers run on a 2-worker tokio runtime, the load generator on its own
 //! 2-worker runtime: on a 2-core machine both share the cores, as an external load tool would.
@@ -24,6 +25,14 @@ mod fgs;
 mod load;
 #[path = "http/mgmt.rs"]
 mod mgmt;
+// The log format and writer of `fgs-local serve` (a binary crate), for `FGS_HTTP_LOG`. Benches build
+// with `cfg(test)`: its tests compile here without running, hence the allow.
+#[allow(unused)]
+#[path = "../../crates/fgs-cli/src/log_format.rs"]
+mod log_format;
+#[allow(unused)]
+#[path = "../../crates/fgs-cli/src/log_writer.rs"]
+mod log_writer;
 
 use std::time::Duration;
 
@@ -93,6 +102,25 @@ fn line(what: &str, conns: usize, f: &Figures, lo: f64, hi: f64) {
 }
 
 fn main() {
+    // `FGS_HTTP_LOG=1`: what `fgs-local serve` installs (its `init_logging`), one line per
+    // invocation to standard error through its buffered writer; `FGS_HTTP_LOG=2`: the same
+    // lines written straight to standard error, a write per line (for comparison).
+    let log = env_or("FGS_HTTP_LOG", 0);
+    let _log = (log != 0).then(|| {
+        let fmt = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "info,wasmtime=warn,cranelift=warn",
+            ))
+            .event_format(log_format::LineFormat { ansi: false });
+        if log == 1 {
+            let writer = log_writer::LogWriter::new(std::io::stderr()).unwrap();
+            let _ = fmt.with_writer(writer.make_writer()).try_init();
+            Some(writer)
+        } else {
+            let _ = fmt.with_writer(std::io::stderr).try_init();
+            None
+        }
+    });
     let rounds = env_or("FGS_HTTP_ROUNDS", 9).max(1) as usize;
     let secs = Duration::from_millis(env_or("FGS_HTTP_SECS", 2) * 1000);
     let server_rt = runtime("bench-server");

@@ -16,6 +16,8 @@ mod client;
 mod deploy;
 mod flags;
 mod invoke;
+mod log_format;
+mod log_writer;
 mod manifest;
 mod runtimes;
 mod sample;

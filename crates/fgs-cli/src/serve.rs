@@ -16,6 +16,8 @@ use fgs_runtime::{Emulator, Platform};
 
 use crate::client::Client;
 use crate::flags::{EndpointArgs, ServeArgs};
+use crate::log_format::LineFormat;
+use crate::log_writer::LogWriter;
 use crate::manifest::Manifest;
 use crate::{deploy, sample, watch};
 
@@ -93,7 +95,8 @@ fn internal_token() -> String {
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
-    init_logging();
+    // Held to the end: dropping it writes out the last lines.
+    let _log = init_logging();
     let s = resolve(args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -236,15 +239,25 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing calls in flight");
 }
 
-/// Log lines to standard error; `RUST_LOG` sets the filter (default `info`, wasmtime quiet).
-fn init_logging() {
+/// Log lines (`log_format`) to standard error, buffered off the workers (`log_writer`);
+/// `RUST_LOG` sets the filter (default `info`, wasmtime quiet). Without the buffer's thread,
+/// lines go straight to standard error.
+fn init_logging() -> Option<LogWriter<std::io::Stderr>> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn")
     });
-    let _ = tracing_subscriber::fmt()
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .try_init();
+        .event_format(LineFormat { ansi });
+    match LogWriter::new(std::io::stderr()) {
+        Ok(writer) => {
+            let _ = fmt.with_writer(writer.make_writer()).try_init();
+            Some(writer)
+        }
+        Err(_) => {
+            let _ = fmt.with_writer(std::io::stderr).try_init();
+            None
+        }
+    }
 }
