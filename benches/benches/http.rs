@@ -11,9 +11,9 @@
 //! `FGS_HTTP_SECS` seconds (default 2) each; `FGS_HTTP_CONNS` lists the connection counts
 //! (default `1,64`), `FGS_HTTP_PAIRS=1` prints every pair of rounds, `FGS_HTTP_MGMT=0`
 //! skips the management lines, `FGS_HTTP_LOG=1` logs each invocation as `fgs-local serve`
-//! does (run with `2>/dev/null` or `2>FILE`). The rounds come in pairs, one of the baseline and
-//! one of ours back to back (which goes first alternates); each ratio is the median of the
-//! pairs' own ratios. Servers run on a 2-worker tokio runtime, the load generator on its own
+//! does (run with `2>/dev/null` or `2>FILE`). The rounds come in pairs, one of the baseline
+//! and one of ours back to back (which goes first alternates); each ratio is the median of
+//! the pairs' own ratios. Servers run on a 2-worker tokio runtime, the load generator on its own
 //! 2-worker runtime: on a 2-core machine both share the cores, as an external load tool would.
 #![allow(missing_docs)]
 
@@ -25,8 +25,8 @@ mod fgs;
 mod load;
 #[path = "http/mgmt.rs"]
 mod mgmt;
-// The log format and writer of `fgs-local serve` (a binary crate), for `FGS_HTTP_LOG`. Benches build
-// with `cfg(test)`: its tests compile here without running, hence the allow.
+// The log format and writer of `fgs-local serve` (a binary crate), for `FGS_HTTP_LOG`.
+// Benches build with `cfg(test)`: their tests compile here without running, hence the allow.
 #[allow(unused)]
 #[path = "../../crates/fgs-cli/src/log_format.rs"]
 mod log_format;
