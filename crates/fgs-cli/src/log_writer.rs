@@ -5,14 +5,18 @@
 //! with the HTTP bench's load (`FGS_HTTP_LOG=1`) that took the requests per second at 64
 //! connections from 0.93x to 0.64x of the baseline into a file, and a slow terminal or a full
 //! pipe would stall the worker and every connection on it. So lines go to a shared buffer,
-//! and a thread writes the buffer out every [`FLUSH`], at once after a warning or an error,
-//! and when the writer is dropped (the end of `serve`). A buffer past [`MAX_PENDING`] is
-//! written out by the line that fills it: back-pressure, no line is ever dropped.
+//! and a thread writes the buffer out every [`FLUSH`], as soon as it holds [`CHUNK`], at once
+//! after a warning or an error, and when the writer is dropped (the end of `serve`). A
+//! buffer past [`MAX_PENDING`] (the thread cannot keep up) is written out by the line that
+//! fills it: back-pressure, no line is ever dropped.
+//!
+//! The buffers are small and reused (two of [`CHUNK`], swapped at each write): nothing is
+//! copied to grow them, and they stay in the CPU caches.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
+use std::sync::{Arc, OnceLock};
+use std::thread::{JoinHandle, Thread};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -22,26 +26,38 @@ use tracing_subscriber::fmt::MakeWriter;
 /// How long a line may wait in the buffer.
 pub(crate) const FLUSH: Duration = Duration::from_millis(50);
 
+/// How much the buffer holds before the thread is woken to write it out.
+pub(crate) const CHUNK: usize = 64 * 1024;
+
 /// The most the buffer holds before the line that fills it writes it out.
 pub(crate) const MAX_PENDING: usize = 1 << 20;
 
 struct Shared<W> {
     /// Lines not written yet.
     pending: Mutex<Vec<u8>>,
-    /// The output; held while a buffer is taken and written, so lines keep their order.
-    out: Mutex<W>,
+    /// The output, and the other buffer (what was pending, being written); held while a
+    /// buffer is taken and written, so lines keep their order.
+    out: Mutex<(W, Vec<u8>)>,
     stop: AtomicBool,
+    /// The thread that writes the buffer out, woken when a chunk is pending.
+    flusher: OnceLock<Thread>,
 }
 
 impl<W: Write> Shared<W> {
     fn append(&self, line: &[u8]) {
-        let full = {
+        let (len, before) = {
             let mut p = self.pending.lock();
+            let before = p.len();
             p.extend_from_slice(line);
-            p.len() >= MAX_PENDING
+            (p.len(), before)
         };
-        if full {
+        if len >= MAX_PENDING {
             self.flush();
+        } else if before < CHUNK
+            && len >= CHUNK
+            && let Some(t) = self.flusher.get()
+        {
+            t.unpark();
         }
     }
 
@@ -49,10 +65,12 @@ impl<W: Write> Shared<W> {
     /// error is dropped, as `eprintln!` would panic instead.
     fn flush(&self) {
         let mut out = self.out.lock();
-        let lines = std::mem::take(&mut *self.pending.lock());
-        if !lines.is_empty() {
-            let _ = out.write_all(&lines);
-            let _ = out.flush();
+        let (w, spare) = &mut *out;
+        std::mem::swap(&mut *self.pending.lock(), spare);
+        if !spare.is_empty() {
+            let _ = w.write_all(spare);
+            let _ = w.flush();
+            spare.clear();
         }
     }
 }
@@ -73,9 +91,10 @@ impl<W: Write + Send + 'static> LogWriter<W> {
     /// only warnings, a full buffer and the drop write (the tests' deterministic writer).
     fn with_period(out: W, period: Option<Duration>) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
-            pending: Mutex::new(Vec::with_capacity(64 * 1024)),
-            out: Mutex::new(out),
+            pending: Mutex::new(Vec::with_capacity(2 * CHUNK)),
+            out: Mutex::new((out, Vec::with_capacity(2 * CHUNK))),
             stop: AtomicBool::new(false),
+            flusher: OnceLock::new(),
         });
         let flusher = match period {
             Some(period) => {
@@ -89,6 +108,7 @@ impl<W: Write + Send + 'static> LogWriter<W> {
                                 s.flush();
                             }
                         })?;
+                let _ = shared.flusher.set(thread.thread().clone());
                 Some(thread)
             }
             None => None,
@@ -167,7 +187,9 @@ mod tests {
     use parking_lot::Mutex;
     use tracing_subscriber::fmt::MakeWriter;
 
-    use super::{LogWriter, MAX_PENDING};
+    use std::time::{Duration, Instant};
+
+    use super::{CHUNK, LogWriter, MAX_PENDING};
 
     /// An output the test can read.
     #[derive(Clone, Default)]
@@ -225,6 +247,21 @@ mod tests {
         assert!(writer.flusher.is_some());
         drop(writer);
         assert!(out.text().contains("last words"));
+    }
+
+    #[test]
+    fn a_pending_chunk_wakes_the_thread_before_its_period() {
+        let out = Out::default();
+        // A period no test waits for: only the wake-up can write in time.
+        let writer = LogWriter::with_period(out.clone(), Some(Duration::from_secs(3600))).unwrap();
+        let make = writer.make_writer();
+        let mut w = make.make_writer();
+        std::io::Write::write_all(&mut w, &vec![b'x'; CHUNK]).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while out.0.lock().len() < CHUNK && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert_eq!(out.0.lock().len(), CHUNK, "written by the woken thread");
     }
 
     #[test]
