@@ -36,8 +36,7 @@ mod log_writer;
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use fgs_benches::{EVENT, fixture, raw_linker};
+use fgs_benches::{EVENT, fixture, fixture_function, raw_linker};
 use fgs_executor::Executor;
 use fgs_runtime::{Emulator, Platform};
 use load::{Bound, Figures, Plan};
@@ -138,16 +137,10 @@ fn main() {
     // The create line spreads its functions over projects of 400 (the function quota).
     platform.set_max_projects(usize::MAX);
     let emu = platform.default_project();
-    let file = base64::engine::general_purpose::STANDARD.encode(fixture("echo"));
+    let echo = fixture_function("echo", "echo");
+    let file = echo["func_code"]["file"].as_str().unwrap().to_owned();
     let created = emu
-        .create_function(
-            serde_json::from_value(serde_json::json!({
-                "func_name": "echo", "package": "default", "runtime": "Custom", "timeout": 3,
-                "handler": "index.handler", "memory_size": 128, "code_type": "inline",
-                "func_code": {"file": file}
-            }))
-            .unwrap(),
-        )
+        .create_function(serde_json::from_value(echo).unwrap())
         .unwrap();
     let urn = created.func_urn.clone();
     let ours_addr = server_rt.block_on(fgs::start(platform.clone(), urn.clone()));

@@ -12,8 +12,7 @@
 //! bench (see `benches/README.md`): medians of thousands of calls, no sockets, no scheduler.
 use std::time::Instant;
 
-use base64::Engine as _;
-use fgs_benches::{EVENT, fixture, raw_call, raw_instance, raw_linker};
+use fgs_benches::{EVENT, fixture, fixture_function, raw_call, raw_instance, raw_linker};
 use http_body_util::BodyExt as _;
 
 fn main() {
@@ -39,16 +38,8 @@ fn main() {
     // The emulator and the REST API, as `fgs-local serve` builds them.
     let platform = fgs_runtime::Platform::new(fgs_runtime::Emulator::builder()).unwrap();
     let emu = platform.default_project();
-    let file = base64::engine::general_purpose::STANDARD.encode(fixture("echo"));
     let urn = emu
-        .create_function(
-            serde_json::from_value(serde_json::json!({
-                "func_name": "echo", "package": "default", "runtime": "Custom", "timeout": 3,
-                "handler": "index.handler", "memory_size": 128, "code_type": "inline",
-                "func_code": {"file": file}
-            }))
-            .unwrap(),
-        )
+        .create_function(serde_json::from_value(fixture_function("echo", "echo")).unwrap())
         .unwrap()
         .func_urn;
     let api = fgs_http::Api::new(platform.clone(), fgs_http::HttpConfig::default());

@@ -25,6 +25,19 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
+/// The `create_function` body of a Custom-runtime function `name` running fixture
+/// `fixture_name` (inline code, base64; `index.handler`, 128 MB, 3 s), as the emulator lines
+/// deploy it.
+pub fn fixture_function(name: &str, fixture_name: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    let file = base64::engine::general_purpose::STANDARD.encode(fixture(fixture_name));
+    serde_json::json!({
+        "func_name": name, "package": "default", "runtime": "Custom", "timeout": 3,
+        "handler": "index.handler", "memory_size": 128, "code_type": "inline",
+        "func_code": {"file": file}
+    })
+}
+
 pub struct Raw {
     wasi: WasiP1Ctx,
     limits: StoreLimits,

@@ -7,7 +7,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use fgs_benches::{
-    EVENT, Raw, fixture, median, raw_call, raw_command, raw_instance, report_as, throughput,
+    EVENT, Raw, fixture_function, median, raw_call, raw_command, raw_instance, report_as,
+    throughput,
 };
 use fgs_runtime::{Emulator, EmulatorBuilder, OutcomeKind};
 use wasmtime::InstancePre;
@@ -23,15 +24,9 @@ pub struct RawPres {
 /// An emulator from `builder` (CPU share off, seeded) with one function per
 /// `(name, fixture, initializer)`, each warmed by one call.
 fn emulator(builder: EmulatorBuilder, functions: &[(&str, &str, Option<&str>)]) -> Emulator {
-    use base64::Engine as _;
     let emu = builder.cpu_share(false).seed(1).build().unwrap();
     for (name, fixture_name, init) in functions {
-        let file = base64::engine::general_purpose::STANDARD.encode(fixture(fixture_name));
-        let mut body = serde_json::json!({
-            "func_name": name, "package": "default", "runtime": "Custom", "timeout": 3,
-            "handler": "index.handler", "memory_size": 128, "code_type": "inline",
-            "func_code": {"file": file}
-        });
+        let mut body = fixture_function(name, fixture_name);
         if let Some(init) = init {
             body["initializer_handler"] = (*init).into();
             body["initializer_timeout"] = 3.into();

@@ -194,18 +194,7 @@ mod tests {
 
     #[test]
     fn an_event_is_one_line_as_the_default_format_writes_it() {
-        #[derive(Clone, Default)]
-        struct Out(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);
-        impl std::io::Write for Out {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let out = Out::default();
+        let out = crate::log_writer::tests::Out::default();
         let writer = out.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_writer(move || writer.clone())
@@ -222,7 +211,7 @@ mod tests {
             );
             tracing::warn!("careful: {}", 42);
         });
-        let text = String::from_utf8(out.0.lock().clone()).unwrap();
+        let text = out.text();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2, "{text}");
         let (stamp, rest) = lines[0].split_once(' ').unwrap();

@@ -181,7 +181,7 @@ impl<W: Write> Drop for Line<'_, W> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use parking_lot::Mutex;
@@ -191,9 +191,9 @@ mod tests {
 
     use super::{CHUNK, LogWriter, MAX_PENDING};
 
-    /// An output the test can read.
+    /// An output the test can read (also the log format's tests').
     #[derive(Clone, Default)]
-    struct Out(Arc<Mutex<Vec<u8>>>);
+    pub(crate) struct Out(pub(crate) Arc<Mutex<Vec<u8>>>);
 
     impl std::io::Write for Out {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -206,7 +206,7 @@ mod tests {
     }
 
     impl Out {
-        fn text(&self) -> String {
+        pub(crate) fn text(&self) -> String {
             String::from_utf8(self.0.lock().clone()).unwrap()
         }
     }
